@@ -1,0 +1,113 @@
+package charts
+
+import (
+	"strconv"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Line is one series over the years.
+type Line struct {
+	Name   string
+	Values []*float64 // aligned with LinesInput.Years; nil = gap
+	// Kind picks a fixed style for reference series ("median", "mean",
+	// "county", "riket", "selected"); "" takes the next palette colour.
+	Kind string
+}
+
+// LinesInput is a line chart over years.
+type LinesInput struct {
+	ID     string
+	Title  string
+	Sub    string
+	Format Format
+	Years  []int
+	Lines  []Line
+	Height int
+}
+
+// Lines builds a trend chart. Missing years are gaps, not zeros, and gaps
+// are not bridged (connectNulls is false) so a missing year is visible.
+func Lines(in LinesInput) (*Chart, error) {
+	line := charts.NewLine()
+	years := make([]string, len(in.Years))
+	for i, y := range in.Years {
+		years[i] = strconv.Itoa(y)
+	}
+	line.SetGlobalOptions(
+		charts.WithTitleOpts(opts.Title{Title: in.Title, Subtitle: in.Sub}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "scroll"}),
+		charts.WithToolboxOpts(saveAsImage()),
+		charts.WithGridOpts(opts.Grid{Left: "70", Right: "40", Top: "70", Bottom: "60"}),
+		charts.WithYAxisOpts(opts.YAxis{Scale: opts.Bool(true)}),
+	)
+	line.SetXAxis(years)
+	next := 0
+	for _, l := range in.Lines {
+		data := make([]opts.LineData, len(l.Values))
+		for i, v := range l.Values {
+			data[i] = opts.LineData{Value: val(v)}
+		}
+		colour, dash, width := "", "solid", float32(2)
+		switch l.Kind {
+		case "selected":
+			colour, width = ColourSelected, 3
+		case "median", "mean", "county", "riket":
+			colour, dash = refColour(l.Kind), refDash(l.Kind)
+		default:
+			colour = Palette[next%len(Palette)]
+			next++
+		}
+		line.AddSeries(l.Name, data,
+			charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true)}),
+			charts.WithLineStyleOpts(opts.LineStyle{Color: colour, Type: dash, Width: width}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
+		)
+	}
+	m, err := fromGoECharts(line)
+	if err != nil {
+		return nil, err
+	}
+	m["_fmt"] = in.Format
+	m["aria"] = map[string]any{"enabled": true}
+	h := in.Height
+	if h == 0 {
+		h = 420
+	}
+	return &Chart{ID: in.ID, Kind: "line", Option: m, Height: h, Label: in.Title}, nil
+}
+
+// Spark builds a small trend for a table cell: no axes, no legend.
+func Spark(id string, years []int, values []*float64, f Format) (*Chart, error) {
+	line := charts.NewLine()
+	ys := make([]string, len(years))
+	for i, y := range years {
+		ys[i] = strconv.Itoa(y)
+	}
+	data := make([]opts.LineData, len(values))
+	for i, v := range values {
+		data[i] = opts.LineData{Value: val(v)}
+	}
+	line.SetGlobalOptions(
+		charts.WithGridOpts(opts.Grid{Left: "2", Right: "2", Top: "4", Bottom: "4"}),
+		charts.WithXAxisOpts(opts.XAxis{Show: opts.Bool(false)}),
+		charts.WithYAxisOpts(opts.YAxis{Show: opts.Bool(false), Scale: opts.Bool(true)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithAnimation(false),
+	)
+	line.SetXAxis(ys)
+	line.AddSeries("", data,
+		charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(false)}),
+		charts.WithLineStyleOpts(opts.LineStyle{Color: ColourMember, Width: 1.5}),
+	)
+	m, err := fromGoECharts(line)
+	if err != nil {
+		return nil, err
+	}
+	delete(m, "legend")
+	delete(m, "title")
+	m["_fmt"] = f
+	return &Chart{ID: id, Kind: "spark", Option: m, Height: 32}, nil
+}

@@ -1,0 +1,124 @@
+package charts
+
+import (
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Bar is one municipality in a ranking.
+type Bar struct {
+	Label    string
+	Value    *float64
+	Member   bool
+	Selected bool
+}
+
+// RefLine is a horizontal reference: network median, mean, county, riket.
+type RefLine struct {
+	Kind  string // "median", "mean", "county", "riket"
+	Label string
+	Value *float64
+}
+
+// RankingInput is a ranking bar chart: bars in the given order (highest
+// first), reference lines across them.
+type RankingInput struct {
+	ID     string
+	Title  string
+	Sub    string
+	Format Format
+	Bars   []Bar
+	Refs   []RefLine
+}
+
+// Ranking builds a horizontal bar chart with the highest value on top.
+func Ranking(in RankingInput) (*Chart, error) {
+	bar := charts.NewBar()
+	names := make([]string, len(in.Bars))
+	data := make([]opts.BarData, len(in.Bars))
+	// echarts draws category axes bottom-up when reversed; feed the
+	// bars lowest first so the highest ends up on top.
+	for i := range in.Bars {
+		b := in.Bars[len(in.Bars)-1-i]
+		colour := ColourMember
+		if !b.Member {
+			colour = ColourOther
+		}
+		if b.Selected {
+			colour = ColourSelected
+		}
+		names[i] = b.Label
+		data[i] = opts.BarData{Name: b.Label, Value: val(b.Value), ItemStyle: &opts.ItemStyle{Color: colour}}
+	}
+	var lines []opts.MarkLineNameYAxisItem
+	for _, r := range in.Refs {
+		if r.Value != nil {
+			lines = append(lines, opts.MarkLineNameYAxisItem{Name: r.Label, YAxis: *r.Value})
+		}
+	}
+	bar.SetGlobalOptions(
+		charts.WithTitleOpts(opts.Title{Title: in.Title, Subtitle: in.Sub}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithToolboxOpts(saveAsImage()),
+		charts.WithGridOpts(opts.Grid{Left: "150", Right: "60", Top: "70", Bottom: "30"}),
+		charts.WithAnimation(true),
+	)
+	bar.SetXAxis(names)
+	bar.AddSeries(in.Format.Unit, data, charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "30%"}))
+	bar.XYReversal()
+	m, err := fromGoECharts(bar)
+	if err != nil {
+		return nil, err
+	}
+	if len(lines) > 0 {
+		// The reference lines are vertical once the axes are swapped:
+		// markLine items on xAxis, each in its own colour and dash.
+		items := make([]any, 0, len(lines))
+		for _, r := range in.Refs {
+			if r.Value == nil {
+				continue
+			}
+			items = append(items, map[string]any{
+				"name": r.Label, "xAxis": *r.Value,
+				"lineStyle": map[string]any{"color": refColour(r.Kind), "type": refDash(r.Kind), "width": 2},
+				"label":     map[string]any{"formatter": r.Label, "position": "end"},
+			})
+		}
+		series := m["series"].([]any)
+		s0 := series[0].(map[string]any)
+		s0["markLine"] = map[string]any{"symbol": []string{"none", "none"}, "silent": true, "data": items}
+	}
+	m["_fmt"] = in.Format
+	m["aria"] = map[string]any{"enabled": true}
+	return &Chart{ID: in.ID, Kind: "bar", Option: m, Height: 80 + 28*max(len(in.Bars), 4), Label: in.Title}, nil
+}
+
+func refColour(kind string) string {
+	switch kind {
+	case "median":
+		return ColourMedian
+	case "mean":
+		return ColourMean
+	case "county":
+		return ColourCounty
+	case "riket":
+		return ColourRiket
+	}
+	return ColourMean
+}
+
+func refDash(kind string) string {
+	switch kind {
+	case "median":
+		return "solid"
+	case "mean":
+		return "dashed"
+	}
+	return "dotted"
+}
+
+func saveAsImage() opts.Toolbox {
+	return opts.Toolbox{Show: opts.Bool(true), Right: "20", Feature: &opts.ToolBoxFeature{
+		SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Title: "Spara som PNG"},
+	}}
+}

@@ -1,0 +1,395 @@
+// Package config loads the dashboard's configuration: the shipped default
+// embedded in the binary (regions, members, indicators, sources, schedule),
+// overlaid by an optional YAML file and then by environment variables.
+// Invalid configuration fails at start with a message naming the key, so an
+// operator never finds out about a typo from an empty page.
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"gopkg.in/yaml.v3"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// regionsCSV is SCB's region list (riket, 21 län, 290 kommuner) as of
+// 2025-01-01, from the TAB638 metadata; see SOURCES.md.
+//
+//go:embed regions.csv
+var regionsCSV []byte
+
+// Config is the whole configuration. Field names match the YAML keys.
+type Config struct {
+	Addr          string `yaml:"addr"`
+	DatabaseURL   string `yaml:"database_url"`
+	DatabaseDir   string `yaml:"database_dir"`
+	PublicPages   bool   `yaml:"public_pages"`
+	SecureCookies bool   `yaml:"secure_cookies"`
+	LoadBundled   bool   `yaml:"load_bundled"`
+
+	Network    Network             `yaml:"network"`
+	Precedence []domain.SourceKind `yaml:"precedence"`
+	Indicators []domain.Indicator  `yaml:"indicators"`
+	Sources    Sources             `yaml:"sources"`
+	Upload     Upload              `yaml:"upload"`
+
+	// Regions is not read from YAML: it is SCB's code list, shipped.
+	Regions []domain.Region `yaml:"-"`
+}
+
+// Network is the member group highlighted on every page.
+type Network struct {
+	Name    string   `yaml:"name"`
+	Members []Member `yaml:"members"`
+}
+
+// Member is one member municipality and where its membership is documented.
+type Member struct {
+	Code     string `yaml:"code"`
+	Evidence string `yaml:"evidence"`
+}
+
+// Sources configures the open-data collectors.
+type Sources struct {
+	SCB    SCB    `yaml:"scb"`
+	Kolada Kolada `yaml:"kolada"`
+}
+
+// SCB configures the PxWebApi 2.0 collector: the API root and the tables,
+// with their variable codes, so a renamed table is a config change.
+type SCB struct {
+	Enabled     bool       `yaml:"enabled"`
+	URL         string     `yaml:"url"`
+	Schedule    string     `yaml:"schedule"`
+	Timeout     Duration   `yaml:"timeout"`
+	MaxAttempts int        `yaml:"max_attempts"`
+	Tables      []SCBTable `yaml:"tables"`
+}
+
+// SCBTable is one table to fetch and the indicator it fills.
+type SCBTable struct {
+	ID        string              `yaml:"id"`
+	Indicator string              `yaml:"indicator"`
+	Select    map[string][]string `yaml:"select"`
+	Sum       string              `yaml:"sum"`
+	From      int                 `yaml:"from"`
+	Note      string              `yaml:"note"`
+}
+
+// Kolada configures the Kolada collector.
+type Kolada struct {
+	Enabled     bool        `yaml:"enabled"`
+	URL         string      `yaml:"url"`
+	Schedule    string      `yaml:"schedule"`
+	Timeout     Duration    `yaml:"timeout"`
+	MaxAttempts int         `yaml:"max_attempts"`
+	KPIs        []KoladaKPI `yaml:"kpis"`
+}
+
+// KoladaKPI is one key figure and the indicator it fills.
+type KoladaKPI struct {
+	ID        string `yaml:"id"`
+	Indicator string `yaml:"indicator"`
+	Gender    string `yaml:"gender"`
+	From      int    `yaml:"from"`
+}
+
+// Upload limits protect the server from large and hostile spreadsheets.
+type Upload struct {
+	MaxFileMB     int `yaml:"max_file_mb"`
+	MaxUnzippedMB int `yaml:"max_unzipped_mb"`
+	MaxRows       int `yaml:"max_rows"`
+}
+
+// Duration reads "60s", "2m" from YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration such as 60s", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Std returns the value as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// Getenv is os.Getenv's signature, so tests pass a map instead of the
+// process environment.
+type Getenv func(string) string
+
+// Environment variables that override the file; documented in README.md.
+const (
+	EnvConfig    = "DASHBOARD_CONFIG"
+	EnvAddr      = "DASHBOARD_ADDR"
+	EnvDatabase  = "DATABASE_URL"
+	EnvSCBURL    = "DASHBOARD_SCB_URL"
+	EnvKoladaURL = "DASHBOARD_KOLADA_URL"
+	EnvPublic    = "DASHBOARD_PUBLIC_PAGES"
+	EnvSecure    = "DASHBOARD_SECURE_COOKIES"
+)
+
+// Default returns the shipped configuration alone.
+func Default() (*Config, error) { return Load("", func(string) string { return "" }) }
+
+// Load builds the configuration: the embedded default, then the YAML file
+// at path (if path is empty, the file named by DASHBOARD_CONFIG, if any),
+// then environment variables. It validates the result.
+func Load(path string, getenv Getenv) (*Config, error) {
+	cfg := &Config{}
+	if err := decode(defaultYAML, cfg); err != nil {
+		return nil, fmt.Errorf("config: shipped default: %w", err)
+	}
+	if path == "" {
+		path = getenv(EnvConfig)
+	}
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		if err := decode(b, cfg); err != nil {
+			return nil, fmt.Errorf("config: %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(cfg, getenv); err != nil {
+		return nil, err
+	}
+	regions, err := parseRegions(regionsCSV)
+	if err != nil {
+		return nil, fmt.Errorf("config: shipped regions: %w", err)
+	}
+	cfg.Regions = regions
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// decode overlays YAML onto cfg; keys present replace, absent keys keep the
+// earlier value. Unknown keys are errors, so typos are caught.
+func decode(b []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	// An empty file decodes to io.EOF: it simply overrides nothing.
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+func applyEnv(cfg *Config, getenv Getenv) error {
+	if v := getenv(EnvAddr); v != "" {
+		cfg.Addr = v
+	}
+	if v := getenv(EnvDatabase); v != "" {
+		cfg.DatabaseURL = v
+	}
+	if v := getenv(EnvSCBURL); v != "" {
+		cfg.Sources.SCB.URL = v
+	}
+	if v := getenv(EnvKoladaURL); v != "" {
+		cfg.Sources.Kolada.URL = v
+	}
+	for _, b := range []struct {
+		key string
+		dst *bool
+	}{{EnvPublic, &cfg.PublicPages}, {EnvSecure, &cfg.SecureCookies}} {
+		if v := getenv(b.key); v != "" {
+			x, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("config: %s: %q is not true or false", b.key, v)
+			}
+			*b.dst = x
+		}
+	}
+	return nil
+}
+
+// DatabaseURLOrDefault is the configured URL, or a SQLite file in
+// DatabaseDir when none is set.
+func (c *Config) DatabaseURLOrDefault() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return "sqlite://" + filepath.ToSlash(filepath.Join(c.DatabaseDir, "dashboard.db"))
+}
+
+// Validate checks every key a typo could break, naming the key.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if strings.TrimSpace(c.Addr) == "" {
+		bad("addr", "must not be empty (e.g. \":8080\")")
+	}
+	if c.DatabaseURL == "" && c.DatabaseDir == "" {
+		bad("database_dir", "must not be empty when database_url is not set")
+	}
+	if u := c.DatabaseURL; u != "" && !hasAnyPrefix(u, "sqlite:", "file:", "postgres://", "postgresql://") {
+		bad("database_url", "%q: use sqlite:PATH or postgres://...", u)
+	}
+	regions := domain.NewRegions(c.Regions)
+	seen := map[string]bool{}
+	for i, m := range c.Network.Members {
+		key := fmt.Sprintf("network.members[%d].code", i)
+		r, ok := regions.Get(m.Code)
+		switch {
+		case !ok || r.Kind() != domain.KindMunicipality:
+			bad(key, "%q is not a municipality code (four digits, e.g. \"1060\")", m.Code)
+		case seen[m.Code]:
+			bad(key, "%q is listed twice", m.Code)
+		}
+		seen[m.Code] = true
+	}
+	if len(c.Network.Members) == 0 {
+		bad("network.members", "at least one member is needed")
+	}
+	ids := map[string]bool{}
+	for i, ind := range c.Indicators {
+		key := fmt.Sprintf("indicators[%d]", i)
+		switch {
+		case !validID(ind.ID):
+			bad(key+".id", "%q must be lower-case letters, digits and _", ind.ID)
+		case ids[ind.ID]:
+			bad(key+".id", "%q is listed twice", ind.ID)
+		}
+		ids[ind.ID] = true
+		if strings.TrimSpace(ind.Name) == "" {
+			bad(key+".name", "must not be empty")
+		}
+		if ind.Decimals < 0 || ind.Decimals > 6 {
+			bad(key+".decimals", "%d is outside 0..6", ind.Decimals)
+		}
+	}
+	if len(c.Precedence) == 0 {
+		bad("precedence", "must list the source kinds, e.g. [scb, kolada, upload, bundled]")
+	}
+	for i, k := range c.Precedence {
+		if !k.Valid() {
+			bad(fmt.Sprintf("precedence[%d]", i), "%q is not one of scb, kolada, upload, bundled", k)
+		}
+	}
+	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	checkSource := func(name string, enabled bool, url, schedule string, timeout Duration, attempts int) {
+		if !enabled {
+			return
+		}
+		if !hasAnyPrefix(url, "http://", "https://") {
+			bad("sources."+name+".url", "%q must be an http(s) URL", url)
+		}
+		if _, err := parser.Parse(schedule); err != nil {
+			bad("sources."+name+".schedule", "%q: %v", schedule, err)
+		}
+		if timeout <= 0 {
+			bad("sources."+name+".timeout", "must be positive, e.g. 60s")
+		}
+		if attempts < 1 {
+			bad("sources."+name+".max_attempts", "must be at least 1")
+		}
+	}
+	s := c.Sources
+	checkSource("scb", s.SCB.Enabled, s.SCB.URL, s.SCB.Schedule, s.SCB.Timeout, s.SCB.MaxAttempts)
+	checkSource("kolada", s.Kolada.Enabled, s.Kolada.URL, s.Kolada.Schedule, s.Kolada.Timeout, s.Kolada.MaxAttempts)
+	for i, t := range s.SCB.Tables {
+		key := fmt.Sprintf("sources.scb.tables[%d]", i)
+		if t.ID == "" {
+			bad(key+".id", "must not be empty")
+		}
+		if !ids[t.Indicator] {
+			bad(key+".indicator", "%q is not in indicators", t.Indicator)
+		}
+	}
+	for i, k := range s.Kolada.KPIs {
+		key := fmt.Sprintf("sources.kolada.kpis[%d]", i)
+		if k.ID == "" {
+			bad(key+".id", "must not be empty")
+		}
+		if !ids[k.Indicator] {
+			bad(key+".indicator", "%q is not in indicators", k.Indicator)
+		}
+	}
+	if c.Upload.MaxFileMB < 1 {
+		bad("upload.max_file_mb", "must be at least 1")
+	}
+	if c.Upload.MaxUnzippedMB < c.Upload.MaxFileMB {
+		bad("upload.max_unzipped_mb", "must be at least max_file_mb")
+	}
+	if c.Upload.MaxRows < 1 {
+		bad("upload.max_rows", "must be at least 1")
+	}
+	return errors.Join(errs...)
+}
+
+// RegionIndex returns the regions as a lookup structure.
+func (c *Config) RegionIndex() *domain.Regions { return domain.NewRegions(c.Regions) }
+
+// Catalogue returns the indicators as a lookup structure.
+func (c *Config) Catalogue() *domain.Catalogue { return domain.NewCatalogue(c.Indicators) }
+
+// MemberCodes lists the members' codes in config order.
+func (c *Config) MemberCodes() []string {
+	out := make([]string, len(c.Network.Members))
+	for i, m := range c.Network.Members {
+		out[i] = m.Code
+	}
+	return out
+}
+
+func validID(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func hasAnyPrefix(s string, ps ...string) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func parseRegions(b []byte) ([]domain.Region, error) {
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) < 2 || strings.Join(recs[0], ",") != "code,name,county_code,county_name" {
+		return nil, errors.New("unexpected header")
+	}
+	out := make([]domain.Region, 0, len(recs)-1)
+	for _, r := range recs[1:] {
+		if domain.KindOf(r[0]) == domain.KindUnknown {
+			return nil, fmt.Errorf("bad region code %q", r[0])
+		}
+		out = append(out, domain.Region{Code: r[0], Name: r[1], CountyCode: r[2]})
+	}
+	return out, nil
+}

@@ -1,0 +1,136 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+)
+
+func env(m map[string]string) Getenv { return func(k string) string { return m[k] } }
+
+func TestDefault(t *testing.T) {
+	cfg, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := cfg.RegionIndex()
+	var kommuner, lan, riket int
+	for _, r := range rs.All() {
+		switch r.Kind() {
+		case domain.KindMunicipality:
+			kommuner++
+		case domain.KindCounty:
+			lan++
+		case domain.KindCountry:
+			riket++
+		}
+	}
+	if kommuner != 290 || lan != 21 || riket != 1 {
+		t.Fatalf("regions: %d kommuner, %d län, %d riket; want 290, 21, 1", kommuner, lan, riket)
+	}
+	for code, name := range map[string]string{"1060": "Olofström", "0481": "Oxelösund", "0562": "Finspång", "0882": "Oskarshamn", "2023": "Malung-Sälen"} {
+		if got := rs.Name(code); got != name {
+			t.Errorf("region %s = %q, want %q", code, got, name)
+		}
+	}
+	members := cfg.MemberCodes()
+	if len(members) < 4 || members[0] != "1060" {
+		t.Errorf("members = %v", members)
+	}
+	if cfg.Addr != ":8080" {
+		t.Errorf("addr = %q", cfg.Addr)
+	}
+	if got := cfg.DatabaseURLOrDefault(); got != "sqlite://data/dashboard.db" {
+		t.Errorf("default database = %q", got)
+	}
+	if _, ok := cfg.Catalogue().Match("Folkmängd"); !ok {
+		t.Error("SCB's content label Folkmängd must match an indicator")
+	}
+}
+
+func TestEnvOverrides(t *testing.T) {
+	cfg, err := Load("", env(map[string]string{
+		EnvAddr: "127.0.0.1:9999", EnvDatabase: "postgres://localhost/test",
+		EnvSCBURL: "http://127.0.0.1:1/api/v2", EnvKoladaURL: "http://127.0.0.1:2/v3", EnvPublic: "false",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:9999" || cfg.DatabaseURL != "postgres://localhost/test" ||
+		cfg.Sources.SCB.URL != "http://127.0.0.1:1/api/v2" || cfg.Sources.Kolada.URL != "http://127.0.0.1:2/v3" || cfg.PublicPages {
+		t.Fatalf("env not applied: %+v", cfg)
+	}
+}
+
+func TestFileOverridesAndErrorsNameTheKey(t *testing.T) {
+	tests := []struct {
+		name    string
+		yaml    string
+		env     map[string]string
+		wantErr string // substring; "" = must load
+		check   func(*testing.T, *Config)
+	}{
+		{name: "empty file overrides nothing", yaml: ""},
+		{name: "members replaced", yaml: "network:\n  members:\n    - {code: \"0180\", evidence: test}\n",
+			check: func(t *testing.T, c *Config) {
+				if got := c.MemberCodes(); len(got) != 1 || got[0] != "0180" {
+					t.Errorf("members = %v", got)
+				}
+			}},
+		{name: "unknown key", yaml: "adress: \":80\"\n", wantErr: "adress"},
+		{name: "member code not a municipality", yaml: "network:\n  members:\n    - {code: \"9999\"}\n", wantErr: "network.members[0].code"},
+		{name: "member twice", yaml: "network:\n  members:\n    - {code: \"1060\"}\n    - {code: \"1060\"}\n", wantErr: "network.members[1].code"},
+		{name: "bad schedule", yaml: "sources:\n  scb:\n    schedule: \"every month\"\n", wantErr: "sources.scb.schedule"},
+		{name: "bad duration", yaml: "sources:\n  scb:\n    timeout: soon\n", wantErr: "not a duration"},
+		{name: "bad url", yaml: "sources:\n  kolada:\n    url: \"api.kolada.se\"\n", wantErr: "sources.kolada.url"},
+		{name: "table with unknown indicator", yaml: "sources:\n  scb:\n    tables:\n      - {id: TAB1, indicator: nope}\n", wantErr: "sources.scb.tables[0].indicator"},
+		{name: "bad precedence", yaml: "precedence: [scb, wikipedia]\n", wantErr: "precedence[1]"},
+		{name: "bad database url", yaml: "database_url: \"mysql://x\"\n", wantErr: "database_url"},
+		{name: "duplicate indicator", yaml: "indicators:\n  - {id: a, name: A}\n  - {id: a, name: B}\n", wantErr: "indicators[1].id"},
+		{name: "bad env bool", env: map[string]string{EnvPublic: "kanske"}, wantErr: EnvPublic},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := ""
+			if tt.yaml != "" || tt.env == nil {
+				path = filepath.Join(t.TempDir(), "c.yaml")
+				if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cfg, err := Load(path, env(tt.env))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if tt.check != nil {
+					tt.check(t, cfg)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("error = %v, want one naming %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestConfigFileFromEnv(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(path, []byte("addr: \":7070\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load("", env(map[string]string{EnvConfig: path}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != ":7070" {
+		t.Fatalf("addr = %q", cfg.Addr)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), env(nil)); err == nil {
+		t.Fatal("a missing config file must be an error")
+	}
+}

@@ -1,0 +1,254 @@
+package report
+
+import (
+	"context"
+	"sort"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+)
+
+// CompareParams is the state of the Jämför page, all from the URL.
+type CompareParams struct {
+	Indicator string
+	Year      int // 0: the latest year with member figures
+	Kommun    string
+	Measure   derive.Measure
+	Base      int // index base year; 0: the first year with figures
+	Period    int // years for the change measure; 0: 5
+}
+
+// RankRow is one bar and one table row.
+type RankRow struct {
+	Rank     int // 1 = highest; 0 when the value is missing
+	Code     string
+	Name     string
+	Value    *float64 // the measured value; nil = missing
+	Raw      *float64 // the indicator's own figure that year
+	Member   bool
+	Selected bool
+	Source   *domain.Source // provenance of Raw
+}
+
+// Ref is a reference line: network median and mean, the county, riket.
+type Ref struct {
+	Kind  string // "median", "mean", "county", "riket"
+	Label string
+	Value *float64
+	Note  string // e.g. "summa av länets kommuner"
+}
+
+// CompareView is everything the Jämför page shows.
+type CompareView struct {
+	Params     CompareParams
+	Indicator  domain.Indicator
+	Measure    derive.Measure
+	Unit       string
+	Decimals   int
+	Years      []int
+	Rows       []RankRow
+	Refs       []Ref
+	Selected   *domain.Region
+	Sources    []domain.Source
+	Precedence string
+	Measures   []derive.Measure // measures that apply to the indicator
+}
+
+// Compare builds the ranking of the members (and the selected
+// municipality) for one indicator, year and measure.
+func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareView, error) {
+	ind, ok := env.Catalogue.Get(p.Indicator)
+	if !ok {
+		return nil, domain.NotFound("indikatorn %q finns inte", p.Indicator)
+	}
+	if !p.Measure.Applies(ind) {
+		return nil, domain.Invalid("måttet %q passar inte indikatorn %s", p.Measure, ind.Name)
+	}
+	var sel *domain.Region
+	if p.Kommun != "" {
+		r, ok := env.Regions.Get(p.Kommun)
+		if !ok || r.Kind() != domain.KindMunicipality {
+			return nil, domain.NotFound("kommunen %q finns inte", p.Kommun)
+		}
+		sel = &r
+	}
+	in, err := loadInputs(ctx, d, p.Indicator, p.Measure)
+	if err != nil {
+		return nil, err
+	}
+	if p.Period == 0 {
+		p.Period = 5
+	}
+	if p.Period < 1 || p.Period > 50 {
+		return nil, domain.Invalid("perioden måste vara 1–50 år")
+	}
+	codes := append([]string(nil), env.Members...)
+	if sel != nil && !env.IsMember(sel.Code) {
+		codes = append(codes, sel.Code)
+	}
+	if p.Base == 0 && len(in.values.Years) > 0 {
+		p.Base = firstCommonYear(in.values, codes)
+	}
+	if p.Year == 0 {
+		p.Year = latestYear(in.values, codes)
+	}
+	v := &CompareView{
+		Params: p, Indicator: ind, Measure: p.Measure, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure),
+		Years: in.values.Years, Selected: sel, Precedence: env.Precedence.Describe(), Measures: applicable(ind),
+	}
+	for _, c := range codes {
+		row := RankRow{Code: c, Name: env.Regions.Name(c), Member: env.IsMember(c), Selected: sel != nil && sel.Code == c}
+		if s, _ := env.measured(in, c, p.Measure, p.Base, p.Period); s != nil {
+			row.Value = ptr(s[p.Year], hasYear(s, p.Year))
+		}
+		row.Raw = ptr(in.values.Value(c, p.Year))
+		if src, ok := in.values.Source(c, p.Year); ok {
+			row.Source = &src
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	rankRows(v.Rows)
+
+	vals := env.memberValues(in, p.Measure, p.Year, p.Base, p.Period)
+	list := make([]float64, 0, len(vals))
+	for _, x := range vals {
+		list = append(list, x)
+	}
+	med, okMed := derive.Median(list)
+	mean, okMean := derive.Mean(list)
+	note := ""
+	if n := len(list); n < len(env.Members) {
+		note = plural(n, "medlem", "medlemmar") + " av " + itoa(len(env.Members)) + " har en siffra"
+	}
+	v.Refs = append(v.Refs,
+		Ref{Kind: "median", Label: env.NetworkName + ", median", Value: ptr(med, okMed), Note: note},
+		Ref{Kind: "mean", Label: env.NetworkName + ", medelvärde", Value: ptr(mean, okMean), Note: note},
+	)
+	if sel != nil {
+		county, _ := env.Regions.Get(sel.CountyCode)
+		s, summed := env.measured(in, county.Code, p.Measure, p.Base, p.Period)
+		r := Ref{Kind: "county", Label: county.Name, Value: ptr(s[p.Year], hasYear(s, p.Year))}
+		if summed {
+			r.Note = "summa av länets kommuner"
+		}
+		v.Refs = append(v.Refs, r)
+	}
+	s, summed := env.measured(in, domain.RiketCode, p.Measure, p.Base, p.Period)
+	r := Ref{Kind: "riket", Label: "Riket", Value: ptr(s[p.Year], hasYear(s, p.Year))}
+	if summed {
+		r.Note = "summa av landets kommuner"
+	}
+	v.Refs = append(v.Refs, r)
+
+	refCodes := append(codes, domain.RiketCode)
+	if sel != nil {
+		refCodes = append(refCodes, sel.CountyCode)
+	}
+	years := map[int]bool{p.Year: true}
+	if p.Measure == derive.MeasureIndex {
+		years[p.Base] = true
+	}
+	if p.Measure == derive.MeasureChange {
+		years[p.Year-p.Period] = true
+	}
+	v.Sources = mergeSources(v.Sources, in.values.Sources(refCodes, years))
+	if in.population != nil {
+		v.Sources = mergeSources(v.Sources, in.population.Sources(refCodes, years))
+	}
+	if in.jobs != nil {
+		v.Sources = mergeSources(v.Sources, in.jobs.Sources(refCodes, years))
+	}
+	return v, nil
+}
+
+// rankRows sorts by value, highest first, missing last (by name), and
+// numbers the ranks; ties share a rank.
+func rankRows(rows []RankRow) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i].Value, rows[j].Value
+		switch {
+		case a == nil && b == nil:
+			return rows[i].Name < rows[j].Name
+		case a == nil:
+			return false
+		case b == nil:
+			return true
+		case *a != *b:
+			return *a > *b
+		}
+		return rows[i].Name < rows[j].Name
+	})
+	for i := range rows {
+		switch {
+		case rows[i].Value == nil:
+			rows[i].Rank = 0
+		case i > 0 && rows[i-1].Value != nil && *rows[i-1].Value == *rows[i].Value:
+			rows[i].Rank = rows[i-1].Rank
+		default:
+			rows[i].Rank = i + 1
+		}
+	}
+}
+
+// firstCommonYear is the first year in which any of codes has a figure.
+func firstCommonYear(t *Table, codes []string) int {
+	for _, y := range t.Years {
+		for _, c := range codes {
+			if _, ok := t.Value(c, y); ok {
+				return y
+			}
+		}
+	}
+	return 0
+}
+
+func hasYear(s derive.Series, y int) bool {
+	_, ok := s[y]
+	return ok
+}
+
+// applicable lists the measures that make sense for the indicator, in the
+// order the page offers them.
+func applicable(ind domain.Indicator) []derive.Measure {
+	var out []derive.Measure
+	for _, m := range derive.Measures() {
+		if m.Applies(ind) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// unitFor is the unit of a measured value.
+func unitFor(ind domain.Indicator, m derive.Measure) string {
+	switch m {
+	case derive.MeasurePer1000:
+		return "per 1 000 invånare"
+	case derive.MeasureShare, derive.MeasureChange:
+		return "%"
+	case derive.MeasureIndex:
+		return "index"
+	}
+	return ind.Unit
+}
+
+func decimalsFor(ind domain.Indicator, m derive.Measure) int {
+	if m == derive.MeasureAbsolute {
+		return ind.Decimals
+	}
+	return 1
+}
+
+func mergeSources(a, b []domain.Source) []domain.Source {
+	seen := map[domain.Source]bool{}
+	for _, s := range a {
+		seen[s] = true
+	}
+	for _, s := range b {
+		if !seen[s] {
+			a = append(a, s)
+			seen[s] = true
+		}
+	}
+	return a
+}

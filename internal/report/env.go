@@ -1,0 +1,155 @@
+package report
+
+import (
+	"context"
+	"sort"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+)
+
+// Env is the configuration every view needs: who the regions and members
+// are, what the indicators mean, and the precedence rule to print.
+type Env struct {
+	Regions     *domain.Regions
+	Catalogue   *domain.Catalogue
+	Members     []string // member codes in config order
+	NetworkName string
+	Precedence  domain.Precedence
+}
+
+// IsMember reports whether code is a member of the network.
+func (e *Env) IsMember(code string) bool {
+	for _, m := range e.Members {
+		if m == code {
+			return true
+		}
+	}
+	return false
+}
+
+// inputs gathers the tables a measure needs: the indicator itself, and
+// population and all jobs for per-1,000 and share views.
+type inputs struct {
+	values, population, jobs *Table
+}
+
+func loadInputs(ctx context.Context, d *Data, indicator string, m derive.Measure) (inputs, error) {
+	var in inputs
+	var err error
+	if in.values, err = d.Table(ctx, indicator); err != nil {
+		return in, err
+	}
+	if m == derive.MeasurePer1000 {
+		if in.population, err = d.Table(ctx, domain.IndicatorPopulation); err != nil {
+			return in, err
+		}
+	}
+	if m == derive.MeasureShare {
+		if in.jobs, err = d.Table(ctx, domain.IndicatorEmployedDay); err != nil {
+			return in, err
+		}
+	}
+	return in, nil
+}
+
+// regionSeries is a region's series for the table. A county or riket
+// without its own figures is the sum of its municipalities for the years
+// where all of them have one (counts only; a rate cannot be summed). The
+// second result says whether the series was summed.
+func (e *Env) regionSeries(t *Table, code string) (derive.Series, bool) {
+	if t == nil {
+		return nil, false
+	}
+	if s := t.Series(code); len(s) > 0 {
+		return s, false
+	}
+	kind := domain.KindOf(code)
+	if t.Indicator.Rate || (kind != domain.KindCounty && kind != domain.KindCountry) {
+		return nil, false
+	}
+	var codes []string
+	for _, r := range e.Regions.Municipalities() {
+		if kind == domain.KindCountry || r.CountyCode == code {
+			codes = append(codes, r.Code)
+		}
+	}
+	out := derive.Series{}
+	for _, y := range t.Years {
+		vals := map[string]float64{}
+		for _, c := range codes {
+			if v, ok := t.Value(c, y); ok {
+				vals[c] = v
+			}
+		}
+		if sum, ok := derive.SumComplete(vals, codes); ok {
+			out[y] = sum
+		}
+	}
+	if len(out) == 0 {
+		return nil, false
+	}
+	return out, true
+}
+
+// measured applies the measure to one region's series.
+func (e *Env) measured(in inputs, code string, m derive.Measure, base, period int) (derive.Series, bool) {
+	vals, summed := e.regionSeries(in.values, code)
+	if vals == nil {
+		return nil, summed
+	}
+	var pop, jobs derive.Series
+	if in.population != nil {
+		pop, _ = e.regionSeries(in.population, code)
+	}
+	if in.jobs != nil {
+		jobs, _ = e.regionSeries(in.jobs, code)
+	}
+	return derive.Apply(m, derive.Inputs{Values: vals, Population: pop, TotalJobs: jobs, Base: base, Period: period}), summed
+}
+
+// latestYear is the newest year in which at least one of codes has a
+// figure, or the table's newest year, or 0.
+func latestYear(t *Table, codes []string) int {
+	for i := len(t.Years) - 1; i >= 0; i-- {
+		y := t.Years[i]
+		for _, c := range codes {
+			if _, ok := t.Value(c, y); ok {
+				return y
+			}
+		}
+	}
+	if n := len(t.Years); n > 0 {
+		return t.Years[n-1]
+	}
+	return 0
+}
+
+// memberValues returns the members' measured values in one year.
+func (e *Env) memberValues(in inputs, m derive.Measure, year, base, period int) map[string]float64 {
+	out := map[string]float64{}
+	for _, c := range e.Members {
+		if s, _ := e.measured(in, c, m, base, period); s != nil {
+			if v, ok := s[year]; ok {
+				out[c] = v
+			}
+		}
+	}
+	return out
+}
+
+func sortedYears(s derive.Series) []int {
+	ys := make([]int, 0, len(s))
+	for y := range s {
+		ys = append(ys, y)
+	}
+	sort.Ints(ys)
+	return ys
+}
+
+func ptr(v float64, ok bool) *float64 {
+	if !ok {
+		return nil
+	}
+	return &v
+}

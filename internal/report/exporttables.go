@@ -1,0 +1,215 @@
+package report
+
+import (
+	"strconv"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/export"
+)
+
+// Describer names a source for readers (bundled sources have publishers
+// the kind alone does not say).
+type Describer func(domain.Source) string
+
+func notes(srcs []domain.Source, describe Describer) []export.SourceNote {
+	out := make([]export.SourceNote, 0, len(srcs))
+	for _, s := range srcs {
+		name := s.Kind.Label()
+		if describe != nil {
+			if d := describe(s); d != "" {
+				name = d
+			}
+		}
+		n := export.SourceNote{Source: name, Ref: s.Ref, FetchedAt: s.FetchedAt}
+		if s.BatchID != 0 {
+			n.Note = "import " + strconv.FormatInt(s.BatchID, 10)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func num(v *float64) export.Value {
+	if v == nil {
+		return export.Missing()
+	}
+	return export.Number(*v)
+}
+
+func measureHeader(ind domain.Indicator, m derive.Measure, unit string) string {
+	if m == derive.MeasureAbsolute {
+		return ind.Name + " (" + unit + ")"
+	}
+	return ind.Name + ", " + m.Label()
+}
+
+// ExportTables is the Jämför page's table, as shown.
+func (v *CompareView) ExportTables(describe Describer) []export.Table {
+	t := export.Table{
+		Title: v.Indicator.Name + " " + strconv.Itoa(v.Params.Year) + ", " + v.Measure.Label(),
+		Sheet: "Jämförelse",
+		Columns: []export.Column{
+			{Header: "Rang", Numeric: true},
+			{Header: "Kommunkod"},
+			{Header: "Kommun"},
+			{Header: measureHeader(v.Indicator, v.Measure, v.Unit), Numeric: true, Decimals: v.Decimals},
+			{Header: v.Indicator.Name + " " + strconv.Itoa(v.Params.Year) + " (" + v.Indicator.Unit + ")", Numeric: true, Decimals: v.Indicator.Decimals},
+			{Header: "Medlem"},
+			{Header: "Källa"},
+		},
+		Sources: notes(v.Sources, describe),
+		Notes:   []string{v.Precedence},
+	}
+	if v.Measure == derive.MeasureIndex {
+		t.Notes = append(t.Notes, "Index: basår "+strconv.Itoa(v.Params.Base)+" = 100.")
+	}
+	if v.Measure == derive.MeasureChange {
+		t.Notes = append(t.Notes, "Förändring i procent över "+strconv.Itoa(v.Params.Period)+" år.")
+	}
+	for _, r := range v.Rows {
+		rank := export.Missing()
+		if r.Rank > 0 {
+			rank = export.Number(float64(r.Rank))
+		}
+		member := "nej"
+		if r.Member {
+			member = "ja"
+		}
+		src := export.Missing()
+		if r.Source != nil {
+			src = export.Text(describeOr(describe, *r.Source))
+		}
+		t.Rows = append(t.Rows, []export.Value{rank, export.Text(r.Code), export.Text(r.Name), num(r.Value), num(r.Raw), export.Text(member), src})
+	}
+	for _, ref := range v.Refs {
+		label := ref.Label
+		if ref.Note != "" {
+			label += " (" + ref.Note + ")"
+		}
+		t.Rows = append(t.Rows, []export.Value{export.Missing(), export.Missing(), export.Text(label), num(ref.Value), export.Missing(), export.Missing(), export.Missing()})
+	}
+	return []export.Table{t}
+}
+
+func describeOr(describe Describer, s domain.Source) string {
+	if describe != nil {
+		if d := describe(s); d != "" {
+			return d
+		}
+	}
+	return s.String()
+}
+
+// ExportTables is the Trend page's table: one row per year, one column per
+// region.
+func (v *TrendView) ExportTables(describe Describer) []export.Table {
+	cols := []export.Column{{Header: "År", Numeric: true}}
+	for _, s := range v.Series {
+		cols = append(cols, export.Column{Header: s.Name + " (" + s.Code + ")", Numeric: true, Decimals: v.Decimals})
+	}
+	t := export.Table{
+		Title:   v.Indicator.Name + ", " + v.Params.Measure.Label(),
+		Sheet:   "Trend",
+		Columns: cols,
+		Sources: notes(v.Sources, describe),
+		Notes:   []string{v.Precedence},
+	}
+	if v.Params.Measure == derive.MeasureIndex {
+		t.Notes = append(t.Notes, "Index: basår "+strconv.Itoa(v.Params.Base)+" = 100.")
+	}
+	for i, y := range v.Years {
+		row := []export.Value{export.Number(float64(y))}
+		for _, s := range v.Series {
+			row = append(row, num(s.Values[i]))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return []export.Table{t}
+}
+
+// ExportTables is the Karta page's table: every municipality.
+func (v *MapView) ExportTables(describe Describer) []export.Table {
+	t := export.Table{
+		Title: v.Indicator.Name + " " + strconv.Itoa(v.Params.Year) + ", " + v.Params.Measure.Label(),
+		Sheet: "Karta",
+		Columns: []export.Column{
+			{Header: "Kommunkod"}, {Header: "Kommun"},
+			{Header: measureHeader(v.Indicator, v.Params.Measure, v.Unit), Numeric: true, Decimals: v.Decimals},
+			{Header: "Medlem"},
+		},
+		Sources: notes(v.Sources, describe),
+		Notes:   []string{v.Precedence},
+	}
+	for _, it := range v.Items {
+		member := "nej"
+		if it.Member {
+			member = "ja"
+		}
+		t.Rows = append(t.Rows, []export.Value{export.Text(it.Code), export.Text(it.Name), num(it.Value), export.Text(member)})
+	}
+	return []export.Table{t}
+}
+
+// ExportTables is the profile: one sheet per indicator with the
+// municipality, its county, the network median and riket by year.
+func (v *ProfileView) ExportTables(describe Describer) []export.Table {
+	var out []export.Table
+	for _, pi := range v.Indicators {
+		t := export.Table{
+			Title: v.Region.Name + ": " + pi.Indicator.Name,
+			Sheet: pi.Indicator.Name,
+			Columns: []export.Column{
+				{Header: "År", Numeric: true},
+				{Header: v.Region.Name + " (" + pi.Indicator.Unit + ")", Numeric: true, Decimals: pi.Indicator.Decimals},
+				{Header: "Rang bland medlemmarna", Numeric: true},
+				{Header: "Antal medlemmar med siffra", Numeric: true},
+				{Header: "Nätverkets median", Numeric: true, Decimals: pi.Indicator.Decimals},
+				{Header: v.County.Name, Numeric: true, Decimals: pi.Indicator.Decimals},
+				{Header: "Riket", Numeric: true, Decimals: pi.Indicator.Decimals},
+			},
+			Sources: notes(pi.Sources, describe),
+		}
+		for i, y := range pi.Years {
+			rank := export.Missing()
+			if pi.Ranks[i] > 0 {
+				rank = export.Number(float64(pi.Ranks[i]))
+			}
+			t.Rows = append(t.Rows, []export.Value{export.Number(float64(y)), num(pi.Own[i]), rank, export.Number(float64(pi.Ranked[i])), num(pi.Median[i]), num(pi.County[i]), num(pi.Riket[i])})
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// ExportTables is the overview: one row per member and reference, the
+// latest figure, its year and the changes of every indicator.
+func (v *OverviewView) ExportTables(describe Describer) []export.Table {
+	cols := []export.Column{{Header: "Kommunkod"}, {Header: "Kommun"}}
+	for _, ind := range v.Indicators {
+		cols = append(cols,
+			export.Column{Header: ind.Name + " (" + ind.Unit + ")", Numeric: true, Decimals: ind.Decimals},
+			export.Column{Header: ind.Name + ": år", Numeric: true},
+			export.Column{Header: ind.Name + ": förändring 1 år (%)", Numeric: true, Decimals: 1},
+			export.Column{Header: ind.Name + ": förändring 5 år (%)", Numeric: true, Decimals: 1},
+		)
+	}
+	t := export.Table{Title: "Översikt", Sheet: "Översikt", Columns: cols, Sources: notes(v.Sources, describe), Notes: []string{v.Precedence}}
+	rows := append(append([]OverviewRow(nil), v.Rows...), v.Refs...)
+	for _, r := range rows {
+		code := export.Text(r.Code)
+		if r.Kind == "median" {
+			code = export.Missing()
+		}
+		row := []export.Value{code, export.Text(r.Name)}
+		for _, c := range r.Cells {
+			year := export.Missing()
+			if c.Latest != nil {
+				year = export.Number(float64(c.Year))
+			}
+			row = append(row, num(c.Latest), year, num(c.Change1), num(c.Change5))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return []export.Table{t}
+}

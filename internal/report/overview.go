@@ -1,0 +1,144 @@
+package report
+
+import (
+	"context"
+	"sort"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+)
+
+// SparkYears is how many years the overview's small trends show.
+const SparkYears = 10
+
+// OverviewCell is one indicator for one row of the overview.
+type OverviewCell struct {
+	Latest     *float64
+	Year       int
+	Change1    *float64
+	Change5    *float64
+	SparkYears []int
+	Spark      []*float64
+	Source     *domain.Source
+}
+
+// OverviewRow is a member, the network median or riket.
+type OverviewRow struct {
+	Code  string
+	Name  string
+	Kind  string // "member", "median", "riket"
+	Cells []OverviewCell // aligned with OverviewView.Indicators
+}
+
+// OverviewView is the Översikt page.
+type OverviewView struct {
+	Indicators []domain.Indicator
+	Rows       []OverviewRow // members, sorted as asked
+	Refs       []OverviewRow // network median, riket
+	SortBy     string        // "namn" or an indicator id
+	Desc       bool
+	Sources    []domain.Source
+	Precedence string
+}
+
+// Overview builds the latest figure, 1- and 5-year change and a small trend
+// of every indicator for every member, plus the network median and riket.
+func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool) (*OverviewView, error) {
+	v := &OverviewView{Indicators: env.Catalogue.All(), SortBy: sortBy, Desc: desc, Precedence: env.Precedence.Describe()}
+	if sortBy == "" {
+		v.SortBy = "namn"
+	}
+	sortCol := -1
+	for i, ind := range v.Indicators {
+		if ind.ID == v.SortBy {
+			sortCol = i
+		}
+	}
+	if v.SortBy != "namn" && sortCol < 0 {
+		return nil, domain.Invalid("kan inte sortera på %q", sortBy)
+	}
+	tables := make([]*Table, len(v.Indicators))
+	for i, ind := range v.Indicators {
+		t, err := d.Table(ctx, ind.ID)
+		if err != nil {
+			return nil, err
+		}
+		tables[i] = t
+		v.Sources = mergeSources(v.Sources, t.Sources(append(append([]string(nil), env.Members...), domain.RiketCode), nil))
+	}
+	for _, c := range env.Members {
+		row := OverviewRow{Code: c, Name: env.Regions.Name(c), Kind: "member"}
+		for _, t := range tables {
+			cell := cellOf(t, t.Series(c), "")
+			if src, ok := t.Source(c, cell.Year); ok && cell.Latest != nil {
+				cell.Source = &src
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	med := OverviewRow{Code: "median", Name: env.NetworkName + ", median", Kind: "median"}
+	riket := OverviewRow{Code: domain.RiketCode, Name: "Riket", Kind: "riket"}
+	for _, t := range tables {
+		ms := derive.Series{}
+		for _, y := range t.Years {
+			vals := env.memberValues(inputs{values: t}, derive.MeasureAbsolute, y, 0, 0)
+			list := make([]float64, 0, len(vals))
+			for _, x := range vals {
+				list = append(list, x)
+			}
+			if m, ok := derive.Median(list); ok {
+				ms[y] = m
+			}
+		}
+		med.Cells = append(med.Cells, cellOf(t, ms, ""))
+		rs, _ := env.regionSeries(t, domain.RiketCode)
+		cell := cellOf(t, rs, "")
+		if src, ok := t.Source(domain.RiketCode, cell.Year); ok && cell.Latest != nil {
+			cell.Source = &src
+		}
+		riket.Cells = append(riket.Cells, cell)
+	}
+	v.Refs = []OverviewRow{med, riket}
+	sort.SliceStable(v.Rows, func(i, j int) bool {
+		a, b := v.Rows[i], v.Rows[j]
+		if sortCol < 0 {
+			if desc {
+				return a.Name > b.Name
+			}
+			return a.Name < b.Name
+		}
+		x, y := a.Cells[sortCol].Latest, b.Cells[sortCol].Latest
+		switch {
+		case x == nil && y == nil:
+			return a.Name < b.Name
+		case x == nil:
+			return false // missing last, whichever the order
+		case y == nil:
+			return true
+		case desc:
+			return *x > *y
+		}
+		return *x < *y
+	})
+	return v, nil
+}
+
+func cellOf(t *Table, s derive.Series, _ string) OverviewCell {
+	var c OverviewCell
+	ys := sortedYears(s)
+	if len(ys) == 0 {
+		return c
+	}
+	c.Year = ys[len(ys)-1]
+	c.Latest = ptr(s[c.Year], true)
+	c.Change1 = ptr(derive.Change(s, c.Year, 1))
+	c.Change5 = ptr(derive.Change(s, c.Year, 5))
+	for _, y := range t.Years {
+		if y > c.Year-SparkYears && y <= c.Year {
+			c.SparkYears = append(c.SparkYears, y)
+			c.Spark = append(c.Spark, ptr(s[y], hasYear(s, y)))
+		}
+	}
+	return c
+}

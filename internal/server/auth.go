@@ -1,0 +1,225 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+)
+
+const (
+	sessionCookie = "sik_session"
+	// loginCSRFCookie carries the login form's token before there is a
+	// session (double-submit).
+	loginCSRFCookie = "sik_login_csrf"
+	sessionTTL      = 12 * time.Hour
+	localsUser      = "sik.user"
+	localsSession   = "sik.session"
+)
+
+// HashPassword hashes a password with bcrypt; the cost is bcrypt's default.
+func HashPassword(pw string) (string, error) {
+	if len(pw) < 10 {
+		return "", domain.Invalid("lösenordet måste ha minst 10 tecken")
+	}
+	if len(pw) > 72 {
+		return "", domain.Invalid("lösenordet får ha högst 72 tecken")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	if err != nil {
+		return "", err
+	}
+	return string(h), nil
+}
+
+// dummyHash makes a login for an unknown user cost as much as for a known
+// one, so timing does not reveal which names exist.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
+
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(t string) string {
+	sum := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(sum[:])
+}
+
+// currentUser returns the logged-in user of this request, if any, looked
+// up once per request.
+func (s *Server) currentUser(c *fiber.Ctx) (*domain.User, *domain.Session) {
+	if u, ok := c.Locals(localsUser).(*domain.User); ok {
+		sess, _ := c.Locals(localsSession).(*domain.Session)
+		return u, sess
+	}
+	tok := c.Cookies(sessionCookie)
+	if tok == "" {
+		return nil, nil
+	}
+	sess, u, err := s.deps.Store.SessionUser(c.UserContext(), hashToken(tok), s.now())
+	if err != nil {
+		if domain.ErrorCode(err) != domain.CodeUnauthorized {
+			s.log.Error("session lookup", "err", err)
+		}
+		return nil, nil
+	}
+	c.Locals(localsUser, &u)
+	c.Locals(localsSession, &sess)
+	return &u, &sess
+}
+
+// basicUser authenticates a script by HTTP Basic credentials. The server
+// never sends a Basic challenge, so browsers never store such credentials
+// and cross-site requests cannot carry them: no CSRF token is needed.
+func (s *Server) basicUser(c *fiber.Ctx) (*domain.User, error) {
+	h := c.Get(fiber.HeaderAuthorization)
+	if !strings.HasPrefix(h, "Basic ") {
+		return nil, nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(h, "Basic "))
+	if err != nil {
+		return nil, domain.Errorf(domain.CodeUnauthorized, "felaktiga inloggningsuppgifter", err)
+	}
+	name, pw, ok := strings.Cut(string(raw), ":")
+	if !ok {
+		return nil, domain.Errorf(domain.CodeUnauthorized, "felaktiga inloggningsuppgifter", nil)
+	}
+	return s.checkPassword(c, name, pw)
+}
+
+// checkPassword verifies a name and password, rate-limited per client
+// address and per name.
+func (s *Server) checkPassword(c *fiber.Ctx, name, pw string) (*domain.User, error) {
+	ip := c.IP()
+	if !s.logins.allow(ip, name, s.now()) {
+		return nil, fiber.NewError(fiber.StatusTooManyRequests, "för många inloggningsförsök")
+	}
+	u, err := s.deps.Store.UserByName(c.UserContext(), name)
+	if err != nil {
+		if domain.ErrorCode(err) != domain.CodeNotFound {
+			return nil, err
+		}
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(pw))
+		s.logins.fail(ip, name, s.now())
+		return nil, domain.Errorf(domain.CodeUnauthorized, "fel användarnamn eller lösenord", nil)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pw)) != nil {
+		s.logins.fail(ip, name, s.now())
+		s.log.Info("login failed", "user", name, "ip", ip)
+		return nil, domain.Errorf(domain.CodeUnauthorized, "fel användarnamn eller lösenord", nil)
+	}
+	s.logins.succeed(ip, name)
+	return &u, nil
+}
+
+// requireRole lets a request through only for a user with at least the
+// role. Pages redirect anonymous visitors to the login; the API answers
+// 401. Browser requests that change something must carry the session's
+// CSRF token.
+func (s *Server) requireRole(role domain.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u, sess := s.currentUser(c)
+		viaBasic := false
+		if u == nil {
+			bu, err := s.basicUser(c)
+			if err != nil {
+				return err
+			}
+			if bu != nil {
+				u, viaBasic = bu, true
+				c.Locals(localsUser, u)
+			}
+		}
+		if u == nil {
+			if isAPI(c) || c.Method() != fiber.MethodGet {
+				return domain.Errorf(domain.CodeUnauthorized, "du måste logga in", nil)
+			}
+			return c.Redirect("/logga-in?next="+url.QueryEscape(string([]byte(c.OriginalURL()))), fiber.StatusSeeOther)
+		}
+		if !u.Role.AtLeast(role) {
+			return domain.Errorf(domain.CodeForbidden, "din roll ("+u.Role.Label()+") får inte göra detta; det kräver "+role.Label(), nil)
+		}
+		if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead && !viaBasic {
+			if err := checkCSRF(c, sess); err != nil {
+				return err
+			}
+		}
+		return c.Next()
+	}
+}
+
+// checkCSRF compares the form's or header's token with the session's in
+// constant time.
+func checkCSRF(c *fiber.Ctx, sess *domain.Session) error {
+	got := c.Get("X-CSRF-Token")
+	if got == "" {
+		got = c.FormValue("csrf")
+	}
+	if sess == nil || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) != 1 {
+		return domain.Errorf(domain.CodeForbidden, "formuläret har gått ut eller kom från en annan webbplats; ladda om sidan och försök igen", errors.New("csrf token mismatch"))
+	}
+	return nil
+}
+
+// loginLimiter counts failed logins per address and per name in a sliding
+// window; a success clears the name's count.
+type loginLimiter struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	fails  map[string][]time.Time
+}
+
+func newLoginLimiter() *loginLimiter {
+	return &loginLimiter{max: 5, window: 15 * time.Minute, fails: map[string][]time.Time{}}
+}
+
+func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
+	var keep []time.Time
+	for _, t := range l.fails[key] {
+		if now.Sub(t) < l.window {
+			keep = append(keep, t)
+		}
+	}
+	if len(keep) == 0 {
+		delete(l.fails, key)
+	} else {
+		l.fails[key] = keep
+	}
+	return keep
+}
+
+func (l *loginLimiter) allow(ip, name string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	// An address may try several names, so its limit is wider.
+	return len(l.recent("ip:"+ip, now)) < 4*l.max && len(l.recent("user:"+name, now)) < l.max
+}
+
+func (l *loginLimiter) fail(ip, name string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fails["ip:"+ip] = append(l.recent("ip:"+ip, now), now)
+	l.fails["user:"+name] = append(l.recent("user:"+name, now), now)
+}
+
+func (l *loginLimiter) succeed(_, name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.fails, "user:"+name)
+}

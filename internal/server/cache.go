@@ -1,0 +1,126 @@
+package server
+
+import (
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// pageCache keeps rendered anonymous pages and API answers, keyed by the
+// data version, the path and the whole query string (Fiber's own cache
+// middleware keys on the path only, which would serve one year's page
+// for another). A new data version makes every old entry unreachable;
+// the LRU bound then drops them.
+type pageCache struct {
+	mu    sync.Mutex
+	max   int
+	ll    *list.List
+	items map[string]*list.Element
+}
+
+type cached struct {
+	key   string
+	body  []byte
+	ctype string
+	etag  string
+	disp  string // Content-Disposition for downloads
+}
+
+func newPageCache(max int) *pageCache {
+	return &pageCache{max: max, ll: list.New(), items: map[string]*list.Element{}}
+}
+
+func cacheKey(version int64, c *fiber.Ctx) string {
+	// OriginalURL is path plus raw query; copy it, Fiber reuses the buffer.
+	return strconv.FormatInt(version, 10) + " " + c.Method() + " " + string([]byte(c.OriginalURL()))
+}
+
+func (pc *pageCache) get(key string) (*cached, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if e, ok := pc.items[key]; ok {
+		pc.ll.MoveToFront(e)
+		return e.Value.(*cached), true
+	}
+	return nil, false
+}
+
+func (pc *pageCache) put(e *cached) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if old, ok := pc.items[e.key]; ok {
+		old.Value = e
+		pc.ll.MoveToFront(old)
+		return
+	}
+	pc.items[e.key] = pc.ll.PushFront(e)
+	for pc.ll.Len() > pc.max {
+		last := pc.ll.Back()
+		pc.ll.Remove(last)
+		delete(pc.items, last.Value.(*cached).key)
+	}
+}
+
+// purge empties the cache (after a local write).
+func (pc *pageCache) purge() {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	pc.ll.Init()
+	pc.items = map[string]*list.Element{}
+}
+
+func etagOf(b []byte) string {
+	sum := sha256.Sum256(b)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// serveCached answers from the cache, or builds with fn, stores and
+// answers. Logged-in users get fresh pages (their header differs) but the
+// same ETag logic. The ETag lets browsers and proxies revalidate cheaply.
+func (s *Server) serveCached(c *fiber.Ctx, fn func() (body []byte, ctype, disposition string, err error)) error {
+	version, err := s.deps.Data.Version(c.UserContext())
+	if err != nil {
+		return err
+	}
+	anonymous := c.Cookies(sessionCookie) == ""
+	key := cacheKey(version, c)
+	var e *cached
+	if anonymous {
+		e, _ = s.cache.get(key)
+	}
+	if e == nil {
+		body, ctype, disp, err := fn()
+		if err != nil {
+			return err
+		}
+		e = &cached{key: key, body: body, ctype: ctype, etag: etagOf(body), disp: disp}
+		if anonymous {
+			s.cache.put(e)
+		}
+	}
+	if anonymous {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	}
+	c.Set(fiber.HeaderETag, e.etag)
+	c.Set(fiber.HeaderVary, "Cookie")
+	if e.disp != "" {
+		c.Set(fiber.HeaderContentDisposition, e.disp)
+	}
+	if c.Get(fiber.HeaderIfNoneMatch) == e.etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, e.ctype)
+	return c.Send(e.body)
+}
+
+// Invalidate drops cached pages and tables after this instance wrote.
+func (s *Server) Invalidate() {
+	s.deps.Data.Invalidate()
+	s.cache.purge()
+}
