@@ -25,6 +25,9 @@ type LinesInput struct {
 	Years  []int
 	Lines  []Line
 	Height int
+	// Breaks marks years where the series changes method (a vertical
+	// dashed line labelled "Metodbyte").
+	Breaks []int
 }
 
 // Lines builds a trend chart. Missing years are gaps, not zeros, and gaps
@@ -69,6 +72,17 @@ func Lines(in LinesInput) (*Chart, error) {
 	m, err := fromGoECharts(line)
 	if err != nil {
 		return nil, err
+	}
+	if series, ok := m["series"].([]any); ok && len(series) > 0 && len(in.Breaks) > 0 {
+		items := make([]any, 0, len(in.Breaks))
+		for _, y := range in.Breaks {
+			items = append(items, map[string]any{"xAxis": strconv.Itoa(y), "name": "Metodbyte " + strconv.Itoa(y)})
+		}
+		series[0].(map[string]any)["markLine"] = map[string]any{
+			"symbol": []string{"none", "none"}, "silent": true, "data": items,
+			"lineStyle": map[string]any{"color": "#52606d", "type": "dashed", "width": 1},
+			"label":     map[string]any{"formatter": "Metodbyte", "position": "insideEndTop"},
+		}
 	}
 	m["_fmt"] = in.Format
 	m["aria"] = map[string]any{"enabled": true}

@@ -78,16 +78,23 @@ func Ranking(in RankingInput) (*Chart, error) {
 			if r.Value == nil {
 				continue
 			}
+			// Alternate label ends so neighbouring lines' labels do not
+			// print over each other.
+			pos := "end"
+			if len(items)%2 == 1 {
+				pos = "start"
+			}
 			items = append(items, map[string]any{
 				"name": r.Label, "xAxis": *r.Value,
 				"lineStyle": map[string]any{"color": refColour(r.Kind), "type": refDash(r.Kind), "width": 2},
-				"label":     map[string]any{"formatter": r.Label, "position": "end"},
+				"label":     map[string]any{"formatter": r.Label, "position": pos, "color": refColour(r.Kind)},
 			})
 		}
 		series := m["series"].([]any)
 		s0 := series[0].(map[string]any)
 		s0["markLine"] = map[string]any{"symbol": []string{"none", "none"}, "silent": true, "data": items}
 	}
+	delete(m, "legend") // one series: the title says what it is
 	m["_fmt"] = in.Format
 	m["aria"] = map[string]any{"enabled": true}
 	return &Chart{ID: in.ID, Kind: "bar", Option: m, Height: 80 + 28*max(len(in.Bars), 4), Label: in.Title}, nil

@@ -88,6 +88,8 @@ type SCBTable struct {
 	Select    map[string][]string `yaml:"select"`
 	Sum       string              `yaml:"sum"`
 	From      int                 `yaml:"from"`
+	To        int                 `yaml:"to"`
+	Month     int                 `yaml:"month"`
 	Note      string              `yaml:"note"`
 }
 
@@ -317,6 +319,12 @@ func (c *Config) Validate() error {
 		}
 		if !ids[t.Indicator] {
 			bad(key+".indicator", "%q is not in indicators", t.Indicator)
+		}
+		if t.To != 0 && t.To < t.From {
+			bad(key+".to", "%d is before from (%d)", t.To, t.From)
+		}
+		if t.Month < 0 || t.Month > 12 {
+			bad(key+".month", "%d is not a month 1..12", t.Month)
 		}
 	}
 	for i, k := range s.Kolada.KPIs {

@@ -19,6 +19,16 @@ type Indicator struct {
 	// Rate marks percentages and other ratios: summing, per-capita and
 	// share measures make no sense for them.
 	Rate bool `json:"rate" yaml:"rate"`
+	// Breaks are years where the series changes method or source (e.g.
+	// SCB's move from RAMS to BAS in 2020): pages mark them so nobody
+	// reads a method change as a change in the economy.
+	Breaks []SeriesBreak `json:"breaks,omitempty" yaml:"breaks"`
+}
+
+// SeriesBreak is the first year of a new method, with a Swedish note.
+type SeriesBreak struct {
+	Year int    `json:"year" yaml:"year"`
+	Note string `json:"note" yaml:"note"`
 }
 
 // Well-known indicator ids used by derived measures. The catalogue may hold

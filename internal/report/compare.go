@@ -109,11 +109,7 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	}
 	rankRows(v.Rows)
 
-	vals := env.memberValues(in, p.Measure, p.Year, p.Base, p.Period)
-	list := make([]float64, 0, len(vals))
-	for _, x := range vals {
-		list = append(list, x)
-	}
+	_, list := env.memberValues(in, p.Measure, p.Year, p.Base, p.Period)
 	med, okMed := derive.Median(list)
 	mean, okMean := derive.Mean(list)
 	note := ""

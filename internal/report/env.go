@@ -125,17 +125,21 @@ func latestYear(t *Table, codes []string) int {
 	return 0
 }
 
-// memberValues returns the members' measured values in one year.
-func (e *Env) memberValues(in inputs, m derive.Measure, year, base, period int) map[string]float64 {
+// memberValues returns the members' measured values in one year, by code
+// and as a list in member order: sums over a map would add in random order
+// and make the mean differ in the last digit from request to request.
+func (e *Env) memberValues(in inputs, m derive.Measure, year, base, period int) (map[string]float64, []float64) {
 	out := map[string]float64{}
+	var list []float64
 	for _, c := range e.Members {
 		if s, _ := e.measured(in, c, m, base, period); s != nil {
 			if v, ok := s[year]; ok {
 				out[c] = v
+				list = append(list, v)
 			}
 		}
 	}
-	return out
+	return out, list
 }
 
 func sortedYears(s derive.Series) []int {

@@ -82,11 +82,7 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool) 
 	for _, t := range tables {
 		ms := derive.Series{}
 		for _, y := range t.Years {
-			vals := env.memberValues(inputs{values: t}, derive.MeasureAbsolute, y, 0, 0)
-			list := make([]float64, 0, len(vals))
-			for _, x := range vals {
-				list = append(list, x)
-			}
+			_, list := env.memberValues(inputs{values: t}, derive.MeasureAbsolute, y, 0, 0)
 			if m, ok := derive.Median(list); ok {
 				ms[y] = m
 			}

@@ -63,11 +63,7 @@ func Profile(ctx context.Context, env *Env, d *Data, code string) (*ProfileView,
 		riket, _ := env.regionSeries(t, domain.RiketCode)
 		medians := derive.Series{}
 		for _, y := range t.Years {
-			vals := env.memberValues(in, derive.MeasureAbsolute, y, 0, 0)
-			list := make([]float64, 0, len(vals))
-			for _, x := range vals {
-				list = append(list, x)
-			}
+			vals, list := env.memberValues(in, derive.MeasureAbsolute, y, 0, 0)
 			if m, ok := derive.Median(list); ok {
 				medians[y] = m
 			}
@@ -82,12 +78,22 @@ func Profile(ctx context.Context, env *Env, d *Data, code string) (*ProfileView,
 		pi.ChartMeasure = derive.MeasureAbsolute
 		chartOwn, chartMed, chartCounty, chartRiket := own, medians, countyS, riket
 		if !ind.Rate {
+			// Counts differ in scale by orders of magnitude: index them to
+			// the first year the municipality has a figure. The network
+			// line is the median of the members' own indexes, so members
+			// without figures in some years cannot make it jump.
 			pi.ChartMeasure = derive.MeasureIndex
-			pi.ChartBase = firstYearAll(t.Years, own, medians, riket)
+			pi.ChartBase = firstYearAll(t.Years, own)
 			chartOwn = derive.Index(own, pi.ChartBase)
-			chartMed = derive.Index(medians, pi.ChartBase)
 			chartCounty = derive.Index(countyS, pi.ChartBase)
 			chartRiket = derive.Index(riket, pi.ChartBase)
+			chartMed = derive.Series{}
+			for _, y := range t.Years {
+				_, list := env.memberValues(in, derive.MeasureIndex, y, pi.ChartBase, 0)
+				if m, ok := derive.Median(list); ok {
+					chartMed[y] = m
+				}
+			}
 		}
 		for _, y := range t.Years {
 			pi.ChartOwn = append(pi.ChartOwn, ptr(chartOwn[y], hasYear(chartOwn, y)))

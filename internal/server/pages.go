@@ -72,6 +72,26 @@ func (s *Server) defaultIndicator() string {
 
 func describe(src domain.Source) string { return describeSource(src) }
 
+// shortRef is a reference line's label on the chart, short enough not to
+// collide with its neighbours; the table has the long names.
+func shortRef(r report.Ref) string {
+	switch r.Kind {
+	case "median":
+		return "Median"
+	case "mean":
+		return "Medel"
+	}
+	return r.Label
+}
+
+func breakYears(ind domain.Indicator) []int {
+	out := make([]int, len(ind.Breaks))
+	for i, b := range ind.Breaks {
+		out[i] = b.Year
+	}
+	return out
+}
+
 // ---- Jämför ----
 
 type compareContent struct {
@@ -117,9 +137,15 @@ func (s *Server) comparePage(c *fiber.Ctx) error {
 		for i, r := range v.Rows {
 			bars[i] = charts.Bar{Label: r.Name, Value: r.Value, Member: r.Member, Selected: r.Selected}
 		}
-		refs := make([]charts.RefLine, len(v.Refs))
-		for i, r := range v.Refs {
-			refs[i] = charts.RefLine{Kind: r.Kind, Label: r.Label, Value: r.Value}
+		// County and riket totals dwarf a municipality's count: draw them
+		// only for comparable measures (rates, per 1,000, shares, change,
+		// index); the table always has them.
+		comparable := v.Measure != derive.MeasureAbsolute || v.Indicator.Rate
+		var refs []charts.RefLine
+		for _, r := range v.Refs {
+			if r.Kind == "median" || r.Kind == "mean" || comparable {
+				refs = append(refs, charts.RefLine{Kind: r.Kind, Label: shortRef(r), Value: r.Value})
+			}
 		}
 		title := v.Indicator.Name + " " + strconv.Itoa(v.Params.Year)
 		chart, err := embedChart(charts.Ranking(charts.RankingInput{
@@ -188,6 +214,7 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 			}
 			ch, err := embedChart(charts.Lines(charts.LinesInput{
 				ID: "profil-" + strconv.Itoa(i), Title: pi.Indicator.Name, Sub: sub, Format: f, Years: pi.Years, Lines: lines, Height: 340,
+				Breaks: breakYears(pi.Indicator),
 			}))
 			if err != nil {
 				return nil, "", "", err
@@ -275,6 +302,7 @@ func (s *Server) trendPage(c *fiber.Ctx) error {
 		}
 		chart, err := embedChart(charts.Lines(charts.LinesInput{
 			ID: "trend", Title: v.Indicator.Name, Sub: sub, Format: charts.Format{Decimals: v.Decimals, Unit: v.Unit}, Years: v.Years, Lines: lines,
+			Breaks: breakYears(v.Indicator),
 		}))
 		if err != nil {
 			return nil, "", "", err
@@ -351,7 +379,7 @@ func (s *Server) mapPage(c *fiber.Ctx) error {
 		chart, err := embedChart(charts.Choropleth(charts.MapInput{
 			ID: "karta", Title: title, Sub: v.Params.Measure.Label() + " · medlemmar har svart kant",
 			Format: charts.Format{Decimals: v.Decimals, Unit: v.Unit}, GeoURL: "/static/geo/kommuner.geojson?v=" + assetVersion,
-			Areas: areas, Min: v.Min, Max: v.Max,
+			Areas: areas,
 		}))
 		if err != nil {
 			return nil, "", "", err

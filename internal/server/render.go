@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -58,6 +59,14 @@ var funcs = template.FuncMap{
 	"num": func(v *float64, decimals int, unit string) string { return report.FormatValue(v, decimals, unit) },
 	"raw": func(v float64, decimals int) string { return report.FormatNumber(v, decimals) },
 	"change": func(v *float64) string { return report.FormatChange(v) },
+	// dv is a cell's exact value for scripts and tests (data-value);
+	// empty when missing.
+	"dv": func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*v, 'g', -1, 64)
+	},
 	"date":   report.FormatDate,
 	"sourceText": func(s domain.Source) string {
 		return describeSource(s) + ", hämtad " + report.FormatDate(s.FetchedAt)

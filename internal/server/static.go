@@ -60,6 +60,10 @@ func loadAssets() (map[string]asset, string) {
 
 func (s *Server) staticRoutes(app *fiber.App) {
 	app.Get("/static/*", serveStatic)
+	// Browsers ask for /favicon.ico whatever the page says.
+	app.Get("/favicon.ico", func(c *fiber.Ctx) error {
+		return c.Redirect("/static/favicon.svg?v="+assetVersion, fiber.StatusMovedPermanently)
+	})
 }
 
 // serveStatic serves an embedded asset. URLs carry ?v=<hash of all

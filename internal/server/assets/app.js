@@ -33,7 +33,7 @@
       if (!axes) { return; }
       if (!Array.isArray(axes)) { axes = [axes]; }
       axes.forEach(function (a) {
-        if (a && a.type !== "category") { out.push(a); }
+        if (a && a.type !== "category" && !Array.isArray(a.data)) { out.push(a); }
       });
     });
     return out;
@@ -48,11 +48,7 @@
         var d = p.data || {};
         return escapeHTML(d.kommun || p.name) + ": " + escapeHTML(fmtValue(p.value, f));
       };
-      if (option.visualMap) {
-        (Array.isArray(option.visualMap) ? option.visualMap : [option.visualMap]).forEach(function (vm) {
-          vm.formatter = function (v) { return fmtValue(v, f); };
-        });
-      }
+
     } else {
       option.tooltip.valueFormatter = function (v) { return fmtValue(v, f); };
       valueAxes(option).forEach(function (a) {

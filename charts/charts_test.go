@@ -1,0 +1,170 @@
+package charts
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func f(v float64) *float64 { return &v }
+
+// Real populations 31 Dec 2024 (shared/data/observations.csv).
+var bars = []Bar{
+	{Label: "Oskarshamn", Value: f(26923), Member: true},
+	{Label: "Finspång", Value: f(21623), Member: true},
+	{Label: "Olofström", Value: f(13000), Member: true, Selected: true},
+	{Label: "Oxelösund", Value: nil, Member: true},
+}
+
+func TestRankingMissingIsAGapAndHighestOnTop(t *testing.T) {
+	c, err := Ranking(RankingInput{ID: "r", Title: "Folkmängd 2024", Format: Format{Unit: "personer"}, Bars: bars,
+		Refs: []RefLine{{Kind: "median", Label: "Median", Value: f(21623)}, {Kind: "riket", Label: "Riket", Value: nil}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	series := c.Option["series"].([]any)[0].(map[string]any)
+	data := series["data"].([]any)
+	// Fed bottom-up: the last item is the top bar.
+	top := data[len(data)-1].(map[string]any)
+	if top["name"] != "Oskarshamn" || top["value"] != 26923.0 {
+		t.Errorf("top bar = %v", top)
+	}
+	bottom := data[0].(map[string]any)
+	if bottom["name"] != "Oxelösund" || bottom["value"] != "-" {
+		t.Errorf("a missing value must be echarts' gap marker, got %v", bottom)
+	}
+	sel := data[1].(map[string]any)
+	if sel["itemStyle"].(map[string]any)["color"] != ColourSelected {
+		t.Errorf("selected bar colour = %v", sel["itemStyle"])
+	}
+	lines := series["markLine"].(map[string]any)["data"].([]any)
+	if len(lines) != 1 {
+		t.Errorf("a missing reference must not be drawn: %v", lines)
+	}
+}
+
+func TestOptionJSONCannotCloseTheScriptElement(t *testing.T) {
+	hostile := `</script><script>alert(1)</script>`
+	c, err := Ranking(RankingInput{ID: "r", Title: hostile, Bars: []Bar{{Label: hostile, Value: f(1), Member: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := c.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(js)
+	if strings.Contains(strings.ToLower(s), "</script") || strings.Contains(s, "<script") {
+		t.Fatalf("option JSON contains raw markup: %s", s)
+	}
+	var back map[string]any
+	if err := json.Unmarshal([]byte(s), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back["title"].(map[string]any)["text"] != hostile {
+		t.Error("escaping must not change the text the chart shows")
+	}
+}
+
+func TestLinesGapsAndBreaks(t *testing.T) {
+	c, err := Lines(LinesInput{ID: "l", Years: []int{2019, 2020, 2021}, Breaks: []int{2020},
+		Lines: []Line{{Name: "Olofström", Values: []*float64{f(13426), nil, f(13263)}, Kind: "selected"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s0 := c.Option["series"].([]any)[0].(map[string]any)
+	data := s0["data"].([]any)
+	if data[1].(map[string]any)["value"] != "-" {
+		t.Errorf("missing year = %v, want a gap", data[1])
+	}
+	if s0["connectNulls"] != false {
+		t.Errorf("gaps must not be bridged: connectNulls = %v", s0["connectNulls"])
+	}
+	ml := s0["markLine"].(map[string]any)["data"].([]any)
+	if ml[0].(map[string]any)["xAxis"] != "2020" {
+		t.Errorf("break line = %v", ml)
+	}
+}
+
+func TestChoroplethMatchesCodesAndOutlinesMembers(t *testing.T) {
+	c, err := Choropleth(MapInput{ID: "m", Areas: []Area{
+		{Code: "1060", Name: "Olofström", Value: f(13000), Member: true},
+		{Code: "1080", Name: "Karlskrona", Value: f(67000)},
+		{Code: "1081", Name: "Ronneby", Value: nil},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s0 := c.Option["series"].([]any)[0].(map[string]any)
+	if s0["nameProperty"] != "id" || s0["map"] != MapName {
+		t.Errorf("series must match GeoJSON ids: %v %v", s0["nameProperty"], s0["map"])
+	}
+	data := s0["data"].([]any)
+	ol := data[0].(map[string]any)
+	if ol["name"] != "1060" || ol["kommun"] != "Olofström" || ol["itemStyle"] == nil {
+		t.Errorf("member area = %v", ol)
+	}
+	if data[1].(map[string]any)["itemStyle"] != nil {
+		t.Error("a non-member must not be outlined")
+	}
+	if data[2].(map[string]any)["value"] != "-" {
+		t.Error("a missing value must be a gap, not 0")
+	}
+}
+
+func TestQuantileClasses(t *testing.T) {
+	tests := []struct {
+		name   string
+		values []float64
+		want   int // classes
+	}{
+		{"none", nil, 0},
+		{"one value", []float64{5}, 1},
+		{"all equal", []float64{5, 5, 5, 5, 5, 5}, 1},
+		{"ten distinct", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := QuantileClasses(tt.values, Format{})
+			if len(got) != tt.want {
+				t.Fatalf("%d classes, want %d: %+v", len(got), tt.want, got)
+			}
+			for i := 1; i < len(got); i++ {
+				if got[i].Min != got[i-1].Max {
+					t.Errorf("classes %d and %d do not meet: %v", i-1, i, got)
+				}
+			}
+			// Every value falls in a class.
+			for _, v := range tt.values {
+				in := false
+				for _, p := range got {
+					if v >= p.Min && v <= p.Max {
+						in = true
+					}
+				}
+				if !in {
+					t.Errorf("%v is in no class", v)
+				}
+			}
+		})
+	}
+	if got := QuantileClasses([]float64{1000, 2500.5}, Format{Decimals: 1, Unit: "%"}); got[0].Label != "1\u00a0000,0\u00a0%–2\u00a0500,5\u00a0%" {
+		t.Errorf("label = %q", got[0].Label)
+	}
+}
+
+func BenchmarkRanking(b *testing.B) {
+	many := make([]Bar, 290)
+	for i := range many {
+		many[i] = Bar{Label: "Kommun", Value: f(float64(i * 100)), Member: i%10 == 0}
+	}
+	for b.Loop() {
+		c, err := Ranking(RankingInput{ID: "r", Bars: many})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.JSON(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
