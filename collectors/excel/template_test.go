@@ -1,0 +1,104 @@
+package excel
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/xuri/excelize/v2"
+)
+
+// The members confirmed in DESIGN.md.
+var memberCodes = []string{"1060", "0481", "0562", "0882", "1493", "2081", "2580", "2584", "2284", "0382", "2482"}
+
+func members(t *testing.T) []domain.Region {
+	t.Helper()
+	rs := testOptions(t).Regions
+	var out []domain.Region
+	for _, c := range memberCodes {
+		r, ok := rs.Get(c)
+		if !ok {
+			t.Fatalf("member %s not in municipalities.csv", c)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func TestTemplate(t *testing.T) {
+	opts := testOptions(t)
+	cat := testCatalogue()
+	var buf bytes.Buffer
+	if err := WriteTemplate(&buf, members(t), cat); err != nil {
+		t.Fatal(err)
+	}
+
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	if got := fmt.Sprint(f.GetSheetList()); got != "[Instruktioner Data Medlemmar Indikatorer]" {
+		t.Errorf("sheets = %s", got)
+	}
+	data, _ := f.GetRows(sheetData)
+	if len(data) != 1 || fmt.Sprint(data[0]) != "[kommun år indikator värde]" {
+		t.Errorf("Data sheet = %q, want the header only (no example figures)", data)
+	}
+	mem, _ := f.GetRows(sheetMembers)
+	if len(mem) != len(memberCodes)+1 || mem[1][0] != "1060" || mem[1][1] != "Olofström" || mem[2][0] != "0481" {
+		t.Errorf("Medlemmar = %q", mem)
+	}
+	inds, _ := f.GetRows(sheetIndicators)
+	if len(inds) != len(cat.All())+1 || inds[1][0] != "population" || inds[1][1] != "Folkmängd" || inds[1][2] != "personer" {
+		t.Errorf("Indikatorer = %q", inds)
+	}
+	instr, _ := f.GetRows(sheetInstructions)
+	if len(instr) < 10 {
+		t.Errorf("Instruktioner has %d rows", len(instr))
+	}
+	dvs, err := f.GetDataValidations(sheetData)
+	if err != nil || len(dvs) != 1 || dvs[0].Sqref != "C2:C10000" {
+		t.Errorf("indicator drop-down = %+v, %v", dvs, err)
+	}
+
+	// The empty template reads as nothing at all.
+	res := mustRead(t, buf.Bytes(), opts)
+	if len(res.Observations) != 0 || len(res.Rejects) != 0 {
+		t.Fatalf("empty template: %d obs, rejects %+v", len(res.Observations), res.Rejects)
+	}
+	for _, s := range res.Sheets {
+		switch s.Name {
+		case sheetData:
+			if s.Layout != LayoutLong || s.NeedsIndicator || s.Rows != 0 {
+				t.Errorf("Data sheet = %+v", s)
+			}
+		default:
+			if s.Layout != "" {
+				t.Errorf("reference sheet %s read as %q", s.Name, s.Layout)
+			}
+		}
+	}
+
+	// A filled copy reads back: members' 2024 figures, by code and by name.
+	for i, c := range memberCodes {
+		region := c
+		if i%2 == 1 {
+			region = opts.Regions.Name(c)
+		}
+		cell := fmt.Sprintf("A%d", i+2)
+		if err := f.SetSheetRow(sheetData, cell, &[]any{region, 2024, "population", fig(t, c, 2024)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	filled, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = mustRead(t, filled.Bytes(), opts)
+	if len(res.Rejects) != 0 {
+		t.Fatalf("filled template rejects: %+v", res.Rejects)
+	}
+	wantFigures(t, res.Observations, memberCodes, []int{2024})
+}

@@ -1,0 +1,183 @@
+package excel
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Year bounds: anything outside is a typo or not a year at all.
+const (
+	minYear = 1900
+	maxYear = 2100
+)
+
+// isMissing reports the markers SCB and spreadsheets use for a figure that is
+// not there: ".." (not available), "-" and "–" (nothing to report), "…",
+// and an empty cell. A missing figure is no observation, never 0.
+func isMissing(s string) bool {
+	switch s {
+	case "", "..", ".", "...", "-", "–", "—", "…":
+		return true
+	}
+	return false
+}
+
+// parseYear accepts a four-digit year 1900–2100, as text or as a number
+// cell.
+func parseYear(s string) (int, bool) {
+	if len(s) != 4 {
+		return 0, false
+	}
+	y := 0
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		y = y*10 + int(c-'0')
+	}
+	return y, y >= minYear && y <= maxYear
+}
+
+// isGroupSep reports the characters people and PxWeb put between thousands:
+// space, non-breaking space, thin space, narrow and figure spaces.
+func isGroupSep(r rune) bool {
+	switch r {
+	case ' ', '\u00a0', '\u2009', '\u202f', '\u2007':
+		return true
+	}
+	return false
+}
+
+// parseNumber reads a figure as Swedish and Excel write it: decimal comma or
+// point, spaces as thousands separators (in groups of three), a leading
+// minus (also U+2212), and the exponent form of raw numeric cells. It never
+// turns text into 0: anything else returns a Swedish reason. s is trimmed.
+// A trailing "%" is accepted only when percentOK (the indicator's unit is %).
+func parseNumber(s string, percentOK bool) (float64, string) {
+	orig := s
+	if percentOK {
+		if t, ok := strings.CutSuffix(s, "%"); ok {
+			s = strings.TrimSpace(t)
+		}
+	}
+	notNumber := func() (float64, string) {
+		return 0, fmt.Sprintf("Värdet '%s' är inte ett tal", short(orig))
+	}
+	if s == "" {
+		return notNumber()
+	}
+	var buf [64]byte
+	out := buf[:0]
+	i := 0
+	if strings.HasPrefix(s, "\u2212") {
+		out = append(out, '-')
+		i = len("\u2212")
+	} else if s[0] == '-' || s[0] == '+' {
+		out = append(out, s[0])
+		i = 1
+	}
+	var (
+		digits     int // digits in the integer part
+		group      int // digits since the last group separator
+		groups     int // group separators seen
+		sep        byte
+		fracDigits int
+		expDigits  int
+		inExp      bool
+	)
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r >= '0' && r <= '9':
+			switch {
+			case inExp:
+				expDigits++
+			case sep != 0:
+				fracDigits++
+			default:
+				digits++
+				group++
+			}
+			out = append(out, byte(r))
+		case isGroupSep(r):
+			// Thousands: first group 1–3 digits, then exactly 3.
+			if sep != 0 || inExp || group == 0 || group > 3 || (groups > 0 && group != 3) {
+				return notNumber()
+			}
+			groups++
+			group = 0
+		case r == ',' || r == '.':
+			if sep != 0 || inExp {
+				if sep != 0 && byte(r) != sep {
+					return 0, fmt.Sprintf("Värdet '%s' har både punkt och komma; skriv talet utan tusentalsavgränsare och med decimalkomma", short(orig))
+				}
+				return notNumber()
+			}
+			if groups > 0 && group != 3 {
+				return notNumber()
+			}
+			sep = byte(r)
+			out = append(out, '.')
+		case (r == 'e' || r == 'E') && !inExp && sep != ',' && digits+fracDigits > 0:
+			inExp = true
+			out = append(out, 'e')
+			if i < len(s) && (s[i] == '-' || s[i] == '+') {
+				out = append(out, s[i])
+				i++
+			}
+		default:
+			return notNumber()
+		}
+		if len(out) >= len(buf) {
+			return notNumber()
+		}
+	}
+	if digits+fracDigits == 0 || (inExp && expDigits == 0) || (groups > 0 && group != 3 && sep == 0) {
+		return notNumber()
+	}
+	num := s
+	if string(out) != s { // the comparison does not allocate; the copy only when cleaned
+		num = string(out)
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Sprintf("Värdet '%s' är inte ett tal som går att lagra", short(orig))
+	}
+	return v, ""
+}
+
+// formatNumber writes a figure back in Swedish form for messages.
+func formatNumber(v float64) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
+}
+
+// short cuts untrusted text for use inside a message and flattens line
+// breaks; the text stays unescaped (the server escapes).
+func short(s string) string { return truncate(s, 60) }
+
+// truncate keeps at most n runes, marking the cut with "…".
+func truncate(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	cut, k := 0, 0
+	for i := range s {
+		if k == n {
+			cut = i
+			break
+		}
+		k++
+	}
+	return s[:cut] + "…"
+}

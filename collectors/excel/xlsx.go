@@ -1,0 +1,168 @@
+package excel
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// maxZipEntries bounds the parts of a workbook; real ones have dozens.
+const maxZipEntries = 10_000
+
+// readXLSX checks the zip container, then streams every sheet with
+// excelize's row iterator.
+func readXLSX(data []byte, b *builder) (err error) {
+	if err := checkZip(data, b.lim); err != nil {
+		return err
+	}
+	// excelize is a large parser fed untrusted input; a panic inside it must
+	// become a refused file, not a crashed server.
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("excel: excelize panicked on an upload", "panic", r, "file", b.src.Ref)
+			err = invalid("Filen är skadad och kunde inte läsas", fmt.Errorf("excelize panic: %v", r))
+		}
+	}()
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    b.lim.MaxUnzippedBytes,
+		UnzipXMLSizeLimit: b.lim.MaxXMLBytes,
+		// Raw values: a number formatted "# ##0" or "0,0 %" must arrive as
+		// the number, not as locale-dependent display text.
+		RawCellValue: true,
+	})
+	if err != nil {
+		if errors.Is(err, excelize.ErrWorkbookFileFormat) {
+			return invalid("Filen är ingen Excel-arbetsbok (.xlsx)", fmt.Errorf("open workbook: %w", err))
+		}
+		return invalid("Filen är skadad och kunde inte läsas som .xlsx", fmt.Errorf("open workbook: %w", err))
+	}
+	defer func() {
+		if cerr := f.Close(); cerr != nil {
+			slog.Warn("excel: closing workbook", "err", cerr)
+		}
+	}()
+	for _, name := range f.GetSheetList() {
+		if err := readSheet(f, name, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readSheet(f *excelize.File, name string, b *builder) error {
+	p := newSheetParser(b, name, false)
+	rows, err := f.Rows(name)
+	if err != nil {
+		return invalid(fmt.Sprintf("Bladet '%s' är skadat och kunde inte läsas", short(name)), fmt.Errorf("sheet %q: %w", name, err))
+	}
+	defer func() { _ = rows.Close() }()
+	n := 0
+	for rows.Next() {
+		n++
+		// Empty rows between filled ones cost an iteration each; a file of
+		// many sheets with cells a million rows apart must not spin.
+		b.scanned++
+		if b.scanned > b.scanBudget() {
+			return invalid(fmt.Sprintf("Filen har för många rader (bladet '%s'). Ta bort tomma rader eller dela upp filen", short(name)),
+				fmt.Errorf("scanned more than %d rows", b.scanBudget()))
+		}
+		cells, err := rows.Columns()
+		if err != nil {
+			return invalid(fmt.Sprintf("Bladet '%s' är skadat (rad %d) och kunde inte läsas", short(name), n),
+				fmt.Errorf("sheet %q row %d: %w", name, n, err))
+		}
+		if err := p.row(n, cells); err != nil {
+			return err
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return invalid(fmt.Sprintf("Bladet '%s' har för många rader eller är skadat", short(name)), fmt.Errorf("sheet %q: %w", name, err))
+	}
+	p.finish()
+	return nil
+}
+
+// checkZip verifies the container before excelize sees it: it must be a
+// readable zip holding an Excel workbook, its parts must unpack within the
+// limit (counting the bytes actually inflated, not the sizes the archive
+// claims) and every part must pass its CRC. excelize ignores read errors
+// inside parts, so a damaged part would otherwise lose rows silently.
+func checkZip(data []byte, lim Limits) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return invalid("Filen är skadad: zip-arkivet i .xlsx-filen går inte att läsa", fmt.Errorf("zip: %w", err))
+	}
+	if len(zr.File) > maxZipEntries {
+		return invalid("Filen innehåller för många delar för att vara en vanlig Excel-fil", fmt.Errorf("zip has %d entries", len(zr.File)))
+	}
+	var declared uint64
+	workbook := false
+	for _, zf := range zr.File {
+		name := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+		switch name {
+		case "xl/workbook.xml":
+			workbook = true
+		case "xl/workbook.bin":
+			return invalid("Binära Excel-filer (.xlsb) stöds inte, spara som .xlsx", errors.New("xlsb workbook"))
+		}
+		declared += zf.UncompressedSize64
+	}
+	if !workbook && hasODSMimetype(zr) {
+		return invalid("OpenDocument-filer (.ods) stöds inte, spara som .xlsx", errors.New("OpenDocument spreadsheet"))
+	}
+	if !workbook {
+		return invalid("Filen är ett zip-arkiv men ingen Excel-arbetsbok (.xlsx)", errors.New("zip without xl/workbook.xml"))
+	}
+	if declared > uint64(lim.MaxUnzippedBytes) {
+		return unzipTooLarge(lim)
+	}
+	var total int64
+	for _, zf := range zr.File {
+		if zf.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return invalid("Filen är skadad: en del av .xlsx-filen går inte att packa upp", fmt.Errorf("zip part %q: %w", zf.Name, err))
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, lim.MaxUnzippedBytes-total+1))
+		_ = rc.Close()
+		total += n
+		if total > lim.MaxUnzippedBytes {
+			return unzipTooLarge(lim)
+		}
+		if err != nil {
+			return invalid("Filen är skadad: en del av .xlsx-filen går inte att packa upp", fmt.Errorf("zip part %q: %w", zf.Name, err))
+		}
+	}
+	return nil
+}
+
+func unzipTooLarge(lim Limits) error {
+	return invalid(fmt.Sprintf("Filen blir större än %s när den packas upp och läses inte", formatBytes(lim.MaxUnzippedBytes)),
+		fmt.Errorf("unzipped size over %d bytes", lim.MaxUnzippedBytes))
+}
+
+// hasODSMimetype reports OpenDocument's first entry "mimetype" naming a
+// spreadsheet.
+func hasODSMimetype(zr *zip.Reader) bool {
+	for _, zf := range zr.File {
+		if zf.Name != "mimetype" || zf.UncompressedSize64 > 128 {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return false
+		}
+		b, _ := io.ReadAll(io.LimitReader(rc, 128))
+		_ = rc.Close()
+		return strings.HasPrefix(string(b), "application/vnd.oasis.opendocument")
+	}
+	return false
+}

@@ -1,0 +1,310 @@
+package kolada
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/svenskaindustrikommuner/dashboard/collectors/internal/httpx"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+)
+
+// Kolada publishes no rate limit; this keeps the collector polite (and
+// below SCB's, which Kolada's host is no part of).
+const (
+	defaultCalls  = 10
+	defaultWindow = 10 * time.Second
+	maxBody       = 32 << 20 // a full page of 5,000 values is about 1 MB
+)
+
+// Collector fetches the configured Kolada KPIs.
+type Collector struct {
+	cfg     Config
+	regions *domain.Regions
+	base    *url.URL
+	baseErr error
+	http    *httpx.Client
+	clock   httpx.Clock
+	log     *slog.Logger
+
+	rateCalls  int
+	rateWindow time.Duration
+
+	mu   sync.Mutex
+	last Stats
+}
+
+// Stats describes the last Collect beyond what domain.Collection carries.
+type Stats struct {
+	// SkippedRegions counts rows for ids that are not a region the
+	// dashboard knows (Kolada's municipality groups, retired codes).
+	SkippedRegions int
+	Pages          int
+}
+
+// Option adjusts a Collector, mainly for tests.
+type Option func(*Collector)
+
+// WithHTTPClient sets the HTTP client (httptest servers, proxies).
+func WithHTTPClient(hc *http.Client) Option { return func(c *Collector) { c.http.HTTP = hc } }
+
+// WithClock sets the clock of the rate limiter, the backoff, FetchedAt
+// and "this year", so tests never wait real seconds.
+func WithClock(clock httpx.Clock) Option { return func(c *Collector) { c.clock = clock } }
+
+// WithLogger sets the logger.
+func WithLogger(l *slog.Logger) Option { return func(c *Collector) { c.log = l } }
+
+// WithBackoff sets the first and the longest retry wait.
+func WithBackoff(base, max time.Duration) Option {
+	return func(c *Collector) { c.http.BaseDelay, c.http.MaxDelay = base, max }
+}
+
+// WithRateLimit sets the calls allowed per window.
+func WithRateLimit(calls int, window time.Duration) Option {
+	return func(c *Collector) { c.rateCalls, c.rateWindow = calls, window }
+}
+
+// New builds a collector. regions is the dashboard's code list: rows for
+// other ids are skipped.
+func New(cfg Config, regions *domain.Regions, opts ...Option) *Collector {
+	c := &Collector{cfg: cfg, regions: regions, clock: httpx.RealClock{}, log: slog.Default(), http: &httpx.Client{},
+		rateCalls: defaultCalls, rateWindow: defaultWindow}
+	raw := strings.TrimRight(cfg.BaseURL, "/")
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	c.base, c.baseErr = url.Parse(raw)
+	if c.baseErr == nil && (c.base.Scheme != "https" && c.base.Scheme != "http" || c.base.Host == "") {
+		c.baseErr = fmt.Errorf("base URL %q is not an http(s) URL", raw)
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.regions == nil {
+		c.regions = domain.NewRegions(nil)
+	}
+	c.http.Limiter = httpx.NewLimiter(c.rateCalls, c.rateWindow, c.clock)
+	c.http.Clock = c.clock
+	c.http.Logger = c.log
+	c.http.Timeout = cfg.Timeout
+	c.http.MaxAttempts = cfg.MaxAttempts
+	c.http.MaxBody = maxBody
+	c.http.UserAgent = "svenskaindustrikommuner-dashboard (+kolada collector)"
+	return c
+}
+
+// Name is the source id in config and on the admin page.
+func (c *Collector) Name() string { return "kolada" }
+
+// LastStats reports the last Collect's skipped rows and pages.
+func (c *Collector) LastStats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last
+}
+
+// Collect fetches every configured KPI. Kolada gives no last-updated stamp
+// per KPI that a run could compare, so every KPI is fetched each time and
+// seen is not used. It is all or nothing: on any error it returns no
+// observations.
+func (c *Collector) Collect(ctx context.Context, _ map[string]time.Time) (domain.Collection, error) {
+	col := domain.Collection{Stamps: map[string]time.Time{}}
+	if err := c.cfg.Validate(); err != nil {
+		return col, domain.Errorf(domain.CodeInvalid, "Kolada-konfigurationen är felaktig.", err)
+	}
+	if c.baseErr != nil {
+		return col, domain.Errorf(domain.CodeInvalid, "Kolada-konfigurationen är felaktig.", fmt.Errorf("kolada: %w", c.baseErr))
+	}
+	now := c.clock.Now().UTC()
+	stats := Stats{}
+	for _, spec := range c.cfg.KPIs {
+		obs, st, err := c.collectKPI(ctx, spec, now, &col.Requests)
+		if err != nil {
+			return domain.Collection{Requests: col.Requests}, fail(spec.ID, err)
+		}
+		stats.SkippedRegions += st.SkippedRegions
+		stats.Pages += st.Pages
+		col.Observations = append(col.Observations, obs...)
+	}
+	c.mu.Lock()
+	c.last = stats
+	c.mu.Unlock()
+	return col, nil
+}
+
+type cell struct {
+	code string
+	year int
+}
+
+func (c *Collector) collectKPI(ctx context.Context, spec KPISpec, now time.Time, n *int) ([]domain.Observation, Stats, error) {
+	gender := spec.Gender
+	if gender == "" {
+		gender = "T"
+	}
+	from := spec.From
+	if from == 0 {
+		from = DefaultFrom
+	}
+	var years []string
+	for y := from; y <= now.Year(); y++ {
+		years = append(years, strconv.Itoa(y))
+	}
+	if len(years) == 0 {
+		return nil, Stats{}, fmt.Errorf("from %d is after this year", from)
+	}
+	var st Stats
+	values := map[cell]float64{}
+	var order []cell
+	unknown := map[string]bool{}
+	// One request per KPI for every region; the year list is split only
+	// because Kolada takes at most MaxListItems items per path segment.
+	for start := 0; start < len(years); start += MaxListItems {
+		chunk := years[start:min(start+MaxListItems, len(years))]
+		u := c.base.JoinPath("data", "kpi", spec.ID, "year", strings.Join(chunk, ","))
+		rows, pages, err := c.fetchAll(ctx, u.String(), n)
+		st.Pages += pages
+		if err != nil {
+			return nil, st, err
+		}
+		for _, r := range rows {
+			if r.KPI != "" && !strings.EqualFold(r.KPI, spec.ID) {
+				return nil, st, fmt.Errorf("%w: row for KPI %q in the answer for %s", ErrFormat, r.KPI, spec.ID)
+			}
+			code, ok := scbCode(r.Municipality, c.regions)
+			if !ok {
+				unknown[r.Municipality] = true
+				st.SkippedRegions++
+				continue
+			}
+			v, ok := pick(r.Values, gender)
+			if !ok {
+				continue // missing is missing: no observation, never 0
+			}
+			k := cell{code, r.Period}
+			if prev, dup := values[k]; dup {
+				if prev != v {
+					return nil, st, fmt.Errorf("%w: two different values for %s %d", ErrFormat, code, r.Period)
+				}
+				continue
+			}
+			values[k] = v
+			order = append(order, k)
+		}
+	}
+	if len(unknown) > 0 {
+		ids := make([]string, 0, len(unknown))
+		for id := range unknown {
+			ids = append(ids, id)
+			if len(ids) == 10 {
+				break
+			}
+		}
+		c.log.Info("kolada: rows for ids that are not known regions skipped (groups, retired codes)",
+			"kpi", spec.ID, "rows", st.SkippedRegions, "ids", strings.Join(ids, ","))
+	}
+	obs := make([]domain.Observation, 0, len(order))
+	for _, k := range order {
+		obs = append(obs, domain.Observation{
+			Municipality: k.code,
+			Indicator:    spec.Indicator,
+			Year:         k.year,
+			Value:        values[k],
+			Source:       domain.Source{Kind: domain.SourceKolada, Ref: spec.ID, FetchedAt: now},
+		})
+	}
+	return obs, st, nil
+}
+
+// pick returns the figure for gender, if Kolada has one.
+func pick(vs []Value, gender string) (float64, bool) {
+	for _, v := range vs {
+		if v.Gender == gender {
+			if v.Value == nil {
+				return 0, false
+			}
+			return *v.Value, true
+		}
+	}
+	return 0, false
+}
+
+// fetchAll follows the page chain from first to the end. Any break
+// (an error, a page that does not parse, a loop, a link to another host,
+// too many pages) fails the whole chain.
+func (c *Collector) fetchAll(ctx context.Context, first string, n *int) ([]Row, int, error) {
+	maxPages := c.cfg.MaxPages
+	if maxPages <= 0 {
+		maxPages = 1000
+	}
+	var rows []Row
+	seen := map[string]bool{}
+	next := first
+	pages := 0
+	for next != "" {
+		if seen[next] {
+			return nil, pages, fmt.Errorf("%w: page chain loops back to %s", ErrFormat, next)
+		}
+		if pages >= maxPages {
+			return nil, pages, fmt.Errorf("%w: more than %d pages", ErrFormat, maxPages)
+		}
+		seen[next] = true
+		b, err := c.http.Do(ctx, httpx.Request{URL: next, Header: http.Header{"Accept": {"application/json"}}}, n)
+		if err != nil {
+			return nil, pages, fmt.Errorf("page %d: %w", pages+1, err)
+		}
+		pages++
+		p, err := ParsePage(b)
+		if err != nil {
+			return nil, pages, fmt.Errorf("page %d: %w", pages, err)
+		}
+		rows = append(rows, p.Values...)
+		next, err = c.resolveNext(next, p.Next)
+		if err != nil {
+			return nil, pages, fmt.Errorf("page %d: %w", pages, err)
+		}
+	}
+	return rows, pages, nil
+}
+
+// resolveNext makes the next link absolute and refuses links that leave
+// the configured host: the link is untrusted input.
+func (c *Collector) resolveNext(current, next string) (string, error) {
+	if next == "" {
+		return "", nil
+	}
+	cur, err := url.Parse(current)
+	if err != nil {
+		return "", err
+	}
+	u, err := cur.Parse(next)
+	if err != nil {
+		return "", fmt.Errorf("%w: next link %q: %v", ErrFormat, next, err)
+	}
+	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
+		return "", fmt.Errorf("%w: next link %q leaves %s", ErrFormat, next, c.base.Host)
+	}
+	return u.String(), nil
+}
+
+// fail wraps an error with a Swedish message for people and the details
+// for the log.
+func fail(kpi string, err error) error {
+	err = fmt.Errorf("kolada: KPI %s: %w", kpi, err)
+	msg := "Hämtningen från Kolada misslyckades (nyckeltal " + kpi + ")."
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		msg = "Hämtningen från Kolada avbröts."
+	case errors.Is(err, ErrFormat):
+		msg = "Kolada svarade med data som inte kunde tolkas (nyckeltal " + kpi + ")."
+	}
+	return domain.Errorf(domain.CodeUnavailable, msg, err)
+}
