@@ -61,6 +61,9 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	if !ok {
 		return nil, domain.NotFound("indikatorn %q finns inte", p.Indicator)
 	}
+	if p.Measure == "" {
+		p.Measure = derive.MeasureAbsolute
+	}
 	if !p.Measure.Applies(ind) {
 		return nil, domain.Invalid("måttet %q passar inte indikatorn %s", p.Measure, ind.Name)
 	}

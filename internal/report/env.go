@@ -157,3 +157,11 @@ func ptr(v float64, ok bool) *float64 {
 	}
 	return &v
 }
+
+// sourceAt is the provenance of one stored figure, or nil.
+func sourceAt(t *Table, code string, year int) *domain.Source {
+	if src, ok := t.Source(code, year); ok {
+		return &src
+	}
+	return nil
+}

@@ -26,7 +26,7 @@ type OverviewCell struct {
 type OverviewRow struct {
 	Code  string
 	Name  string
-	Kind  string // "member", "median", "riket"
+	Kind  string         // "member", "median", "riket"
 	Cells []OverviewCell // aligned with OverviewView.Indicators
 }
 
@@ -69,7 +69,7 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool) 
 	for _, c := range env.Members {
 		row := OverviewRow{Code: c, Name: env.Regions.Name(c), Kind: "member"}
 		for _, t := range tables {
-			cell := cellOf(t, t.Series(c), "")
+			cell := cellOf(t, t.Series(c))
 			if src, ok := t.Source(c, cell.Year); ok && cell.Latest != nil {
 				cell.Source = &src
 			}
@@ -87,9 +87,9 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool) 
 				ms[y] = m
 			}
 		}
-		med.Cells = append(med.Cells, cellOf(t, ms, ""))
+		med.Cells = append(med.Cells, cellOf(t, ms))
 		rs, _ := env.regionSeries(t, domain.RiketCode)
-		cell := cellOf(t, rs, "")
+		cell := cellOf(t, rs)
 		if src, ok := t.Source(domain.RiketCode, cell.Year); ok && cell.Latest != nil {
 			cell.Source = &src
 		}
@@ -120,7 +120,9 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool) 
 	return v, nil
 }
 
-func cellOf(t *Table, s derive.Series, _ string) OverviewCell {
+// cellOf summarises a series for the overview: latest figure, changes
+// and the last SparkYears years.
+func cellOf(t *Table, s derive.Series) OverviewCell {
 	var c OverviewCell
 	ys := sortedYears(s)
 	if len(ys) == 0 {

@@ -12,6 +12,7 @@ type ProfileIndicator struct {
 	Indicator domain.Indicator
 	Years     []int
 	Own       []*float64 // the municipality, aligned with Years
+	OwnSource []*domain.Source
 	Median    []*float64 // network median
 	County    []*float64
 	Riket     []*float64
@@ -71,6 +72,7 @@ func Profile(ctx context.Context, env *Env, d *Data, code string) (*ProfileView,
 			pi.Ranks = append(pi.Ranks, rank)
 			pi.Ranked = append(pi.Ranked, n)
 			pi.Own = append(pi.Own, ptr(own[y], hasYear(own, y)))
+			pi.OwnSource = append(pi.OwnSource, sourceAt(t, code, y))
 			pi.Median = append(pi.Median, ptr(medians[y], hasYear(medians, y)))
 			pi.County = append(pi.County, ptr(countyS[y], hasYear(countyS, y)))
 			pi.Riket = append(pi.Riket, ptr(riket[y], hasYear(riket, y)))

@@ -24,17 +24,20 @@ type TrendSeries struct {
 	Name   string
 	Member bool
 	Values []*float64 // aligned with TrendView.Years
+	// Sources is each figure's provenance, aligned with Values (nil where
+	// missing or where the figure is a sum of municipalities).
+	Sources []*domain.Source
 }
 
 // TrendView is the Trend page.
 type TrendView struct {
-	Params    TrendParams
-	Indicator domain.Indicator
-	Unit      string
-	Decimals  int
-	Years     []int
-	Series    []TrendSeries
-	Sources   []domain.Source
+	Params     TrendParams
+	Indicator  domain.Indicator
+	Unit       string
+	Decimals   int
+	Years      []int
+	Series     []TrendSeries
+	Sources    []domain.Source
 	Precedence string
 }
 
@@ -43,6 +46,9 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 	ind, ok := env.Catalogue.Get(p.Indicator)
 	if !ok {
 		return nil, domain.NotFound("indikatorn %q finns inte", p.Indicator)
+	}
+	if p.Measure == "" {
+		p.Measure = derive.MeasureAbsolute
 	}
 	if p.Measure != derive.MeasureAbsolute && p.Measure != derive.MeasureIndex {
 		return nil, domain.Invalid("måttet %q finns inte för trender; välj absolut eller index", p.Measure)
@@ -76,6 +82,7 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 		ts := TrendSeries{Code: c, Name: env.Regions.Name(c), Member: env.IsMember(c)}
 		for _, y := range t.Years {
 			ts.Values = append(ts.Values, ptr(s[y], hasYear(s, y)))
+			ts.Sources = append(ts.Sources, sourceAt(t, c, y))
 		}
 		v.Series = append(v.Series, ts)
 	}
