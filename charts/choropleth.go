@@ -23,12 +23,12 @@ type Area struct {
 
 // MapInput is a choropleth.
 type MapInput struct {
-	ID       string
-	Title    string
-	Sub      string
-	Format   Format
-	GeoURL   string
-	Areas    []Area
+	ID     string
+	Title  string
+	Sub    string
+	Format Format
+	GeoURL string
+	Areas  []Area
 }
 
 // sequential is a colour-blind safe sequential scale (viridis from light

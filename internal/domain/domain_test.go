@@ -43,7 +43,7 @@ func TestResolve(t *testing.T) {
 		{"Kramfors kommun", "2282"},
 		{"Ale", "1440"},
 		{"Åle", ""},
-		{"Oxelosund", ""}, // Swedish letters matter
+		{"Oxelosund", ""},      // Swedish letters matter
 		{"1060 Oxelösund", ""}, // code and name disagree
 		{"10 Blekinge län", "10"},
 		{"Riket", "00"},

@@ -56,8 +56,8 @@ func embedChart(c *charts.Chart, err error) (*chartEmbed, error) {
 }
 
 var funcs = template.FuncMap{
-	"num": func(v *float64, decimals int, unit string) string { return report.FormatValue(v, decimals, unit) },
-	"raw": func(v float64, decimals int) string { return report.FormatNumber(v, decimals) },
+	"num":    func(v *float64, decimals int, unit string) string { return report.FormatValue(v, decimals, unit) },
+	"raw":    func(v float64, decimals int) string { return report.FormatNumber(v, decimals) },
 	"change": func(v *float64) string { return report.FormatChange(v) },
 	// dv is a cell's exact value for scripts and tests (data-value);
 	// empty when missing.
@@ -67,7 +67,7 @@ var funcs = template.FuncMap{
 		}
 		return strconv.FormatFloat(*v, 'g', -1, 64)
 	},
-	"date":   report.FormatDate,
+	"date": report.FormatDate,
 	"sourceText": func(s domain.Source) string {
 		return describeSource(s) + ", hämtad " + report.FormatDate(s.FetchedAt)
 	},

@@ -2,10 +2,10 @@ package server
 
 import (
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
 func (s *Server) routes(app *fiber.App) {

@@ -43,9 +43,9 @@ type Deps struct {
 
 // Server holds the wired dependencies and the template set.
 type Server struct {
-	deps  Deps
-	log   *slog.Logger
-	pages *pageSet
+	deps   Deps
+	log    *slog.Logger
+	pages  *pageSet
 	cache  *pageCache
 	logins *loginLimiter
 	now    func() time.Time
