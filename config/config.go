@@ -41,6 +41,9 @@ type Config struct {
 	PublicPages   bool   `yaml:"public_pages"`
 	SecureCookies bool   `yaml:"secure_cookies"`
 	LoadBundled   bool   `yaml:"load_bundled"`
+	// MetricsAdminOnly puts /metrics behind an admin login; by default it
+	// is open for a scraper on loopback (it holds no figures or users).
+	MetricsAdminOnly bool `yaml:"metrics_admin_only"`
 
 	Network    Network             `yaml:"network"`
 	Precedence []domain.SourceKind `yaml:"precedence"`
@@ -147,6 +150,7 @@ const (
 	EnvKoladaURL = "DASHBOARD_KOLADA_URL"
 	EnvPublic    = "DASHBOARD_PUBLIC_PAGES"
 	EnvSecure    = "DASHBOARD_SECURE_COOKIES"
+	EnvMetrics   = "DASHBOARD_METRICS_ADMIN_ONLY"
 )
 
 // Default returns the shipped configuration alone.
@@ -214,7 +218,7 @@ func applyEnv(cfg *Config, getenv Getenv) error {
 	for _, b := range []struct {
 		key string
 		dst *bool
-	}{{EnvPublic, &cfg.PublicPages}, {EnvSecure, &cfg.SecureCookies}} {
+	}{{EnvPublic, &cfg.PublicPages}, {EnvSecure, &cfg.SecureCookies}, {EnvMetrics, &cfg.MetricsAdminOnly}} {
 		if v := getenv(b.key); v != "" {
 			x, err := strconv.ParseBool(v)
 			if err != nil {

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
+	"github.com/svenskaindustrikommuner/dashboard/internal/metrics"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
+	"github.com/svenskaindustrikommuner/dashboard/internal/scheduler"
 	"github.com/svenskaindustrikommuner/dashboard/internal/server"
 )
 
@@ -38,9 +40,19 @@ func serve(ctx context.Context, a *app, args []string) error {
 	for _, m := range a.cfg.Network.Members {
 		evidence[m.Code] = m.Evidence
 	}
-	app, _, err := server.New(server.Deps{
+	// The scheduler drops the page cache after each write; srv is set
+	// before the scheduler starts.
+	var srv *server.Server
+	reg := metrics.NewRegistry() // one registry: /metrics shows requests and runs
+	sched, err := a.newScheduler(scheduler.DefaultRetry, func() { srv.Invalidate() }, reg)
+	if err != nil {
+		return err
+	}
+	app, srv, err := server.New(server.Deps{
 		Store: a.store, Env: env, Data: report.NewData(a.store, env.Catalogue, dataPoll), Log: a.log,
 		PublicPages: a.cfg.PublicPages, SecureCookies: a.cfg.SecureCookies, MemberEvidence: evidence,
+		Upload:    uploadLimits(a.cfg.Upload),
+		Scheduler: schedulerView{sched}, Metrics: reg, MetricsAdminOnly: a.cfg.MetricsAdminOnly,
 	})
 	if err != nil {
 		return err
@@ -50,6 +62,8 @@ func serve(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.store.Dialect())
+	sched.Start()
+	defer a.stopScheduler(sched)
 	done := make(chan error, 1)
 	go func() { done <- app.Listener(ln) }()
 	select {

@@ -301,7 +301,9 @@ func fail(kpi string, err error) error {
 	err = fmt.Errorf("kolada: KPI %s: %w", kpi, err)
 	msg := "Hämtningen från Kolada misslyckades (nyckeltal " + kpi + ")."
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded):
+		msg = "Kolada svarade inte i tid; hämtningen gavs upp (nyckeltal " + kpi + ")."
+	case errors.Is(err, context.Canceled):
 		msg = "Hämtningen från Kolada avbröts."
 	case errors.Is(err, ErrFormat):
 		msg = "Kolada svarade med data som inte kunde tolkas (nyckeltal " + kpi + ")."

@@ -220,7 +220,9 @@ func fail(table string, err error) error {
 	}
 	msg := "Hämtningen från SCB misslyckades."
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded):
+		msg = "SCB svarade inte i tid; hämtningen gavs upp."
+	case errors.Is(err, context.Canceled):
 		msg = "Hämtningen från SCB avbröts."
 	case errors.Is(err, ErrFormat):
 		msg = "SCB svarade med data som inte kunde tolkas"

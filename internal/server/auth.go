@@ -26,6 +26,7 @@ const (
 	sessionTTL      = 12 * time.Hour
 	localsUser      = "sik.user"
 	localsSession   = "sik.session"
+	localsBasic     = "sik.basic"
 )
 
 // HashPassword hashes a password with bcrypt; the cost is bcrypt's default.
@@ -134,7 +135,9 @@ func (s *Server) checkPassword(c *fiber.Ctx, name, pw string) (*domain.User, err
 func (s *Server) requireRole(role domain.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		u, sess := s.currentUser(c)
-		viaBasic := false
+		// A route may sit behind two role checks (pages and its own);
+		// the second must still know the user came by Basic.
+		viaBasic := c.Locals(localsBasic) == true
 		if u == nil {
 			bu, err := s.basicUser(c)
 			if err != nil {
@@ -143,6 +146,7 @@ func (s *Server) requireRole(role domain.Role) fiber.Handler {
 			if bu != nil {
 				u, viaBasic = bu, true
 				c.Locals(localsUser, u)
+				c.Locals(localsBasic, true)
 			}
 		}
 		if u == nil {

@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // pageCache keeps rendered anonymous pages and API answers, keyed by the
@@ -28,6 +30,37 @@ type cached struct {
 	ctype string
 	etag  string
 	disp  string // Content-Disposition for downloads
+
+	// The body compressed once, on first demand: the compress middleware
+	// would otherwise spend most of a cache hit's CPU compressing the same
+	// page again (docs/benchmarks.md). Same levels as the middleware.
+	brOnce, gzOnce sync.Once
+	br, gz         []byte
+}
+
+// compressible says whether the body is worth compressing: text or JSON
+// of at least 200 bytes, the middleware's own threshold.
+func (e *cached) compressible() bool {
+	return len(e.body) >= 200 && (strings.HasPrefix(e.ctype, "text/") || strings.HasPrefix(e.ctype, fiber.MIMEApplicationJSON))
+}
+
+// encoded returns the body as the client accepts it (brotli, else gzip)
+// and the Content-Encoding, or the plain body and "". fasthttp leaves a
+// response that has a Content-Encoding alone.
+func (e *cached) encoded(c *fiber.Ctx) ([]byte, string) {
+	if !e.compressible() {
+		return e.body, ""
+	}
+	h := &c.Request().Header
+	switch {
+	case h.HasAcceptEncoding("br"):
+		e.brOnce.Do(func() { e.br = fasthttp.AppendBrotliBytesLevel(nil, e.body, fasthttp.CompressBrotliBestSpeed) })
+		return e.br, "br"
+	case h.HasAcceptEncoding("gzip"):
+		e.gzOnce.Do(func() { e.gz = fasthttp.AppendGzipBytesLevel(nil, e.body, fasthttp.CompressBestSpeed) })
+		return e.gz, "gzip"
+	}
+	return e.body, ""
 }
 
 func newPageCache(max int) *pageCache {
@@ -91,6 +124,11 @@ func (s *Server) serveCached(c *fiber.Ctx, fn func() (body []byte, ctype, dispos
 	var e *cached
 	if anonymous {
 		e, _ = s.cache.get(key)
+		if e != nil {
+			s.deps.Metrics.CacheHit()
+		} else {
+			s.deps.Metrics.CacheMiss()
+		}
 	}
 	if e == nil {
 		body, ctype, disp, err := fn()
@@ -116,7 +154,14 @@ func (s *Server) serveCached(c *fiber.Ctx, fn func() (body []byte, ctype, dispos
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, e.ctype)
-	return c.Send(e.body)
+	body, enc := e.encoded(c)
+	if enc != "" {
+		c.Set(fiber.HeaderContentEncoding, enc)
+	}
+	if e.compressible() {
+		c.Set(fiber.HeaderVary, "Cookie, Accept-Encoding")
+	}
+	return c.Send(body)
 }
 
 // Invalidate drops cached pages and tables after this instance wrote.

@@ -41,7 +41,9 @@ func swedishFor(err error, status int) string {
 		case fiber.StatusMethodNotAllowed:
 			return "Det går inte att göra så här på den här sidan."
 		case fiber.StatusRequestEntityTooLarge:
-			return "Filen eller formuläret är för stort."
+			// An upload's refusal names its limit (a domain.Error
+			// wrapping the 413).
+			return domain.UserMessage(err, "Filen eller formuläret är för stort.")
 		case fiber.StatusTooManyRequests:
 			return "För många försök. Vänta en stund och försök igen."
 		}

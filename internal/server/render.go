@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"strconv"
@@ -56,9 +57,10 @@ func embedChart(c *charts.Chart, err error) (*chartEmbed, error) {
 }
 
 var funcs = template.FuncMap{
-	"num":    func(v *float64, decimals int, unit string) string { return report.FormatValue(v, decimals, unit) },
-	"raw":    func(v float64, decimals int) string { return report.FormatNumber(v, decimals) },
-	"change": func(v *float64) string { return report.FormatChange(v) },
+	"options": optionsHTML,
+	"num":     func(v *float64, decimals int, unit string) string { return report.FormatValue(v, decimals, unit) },
+	"raw":     func(v float64, decimals int) string { return report.FormatNumber(v, decimals) },
+	"change":  func(v *float64) string { return report.FormatChange(v) },
 	// dv is a cell's exact value for scripts and tests (data-value);
 	// empty when missing.
 	"dv": func(v *float64) string {
@@ -171,9 +173,13 @@ func (s *Server) renderBytes(c *fiber.Ctx, name string, p page) ([]byte, error) 
 	}
 	p.Network = s.deps.Env.NetworkName
 	p.AssetVersion = assetVersion
+	// A script logged in by HTTP Basic has a user but no session (and
+	// needs no CSRF token).
 	if u, sess := s.currentUser(c); u != nil {
 		p.User = u
-		p.CSRF = sess.CSRFToken
+		if sess != nil {
+			p.CSRF = sess.CSRFToken
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
@@ -190,4 +196,25 @@ func (s *Server) render(c *fiber.Ctx, name string, p page) error {
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.Send(b)
+}
+
+// optionsHTML writes a select's options. The municipality list has 290
+// entries on several pages: escaping them by hand is many times cheaper
+// than html/template's reflective escaping per field, and equally safe
+// (every value and label goes through html.EscapeString).
+func optionsHTML(opts []option) template.HTML {
+	var b strings.Builder
+	b.Grow(len(opts) * 48)
+	for _, o := range opts {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(o.Value))
+		b.WriteByte('"')
+		if o.Selected {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String())
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
@@ -11,11 +13,18 @@ import (
 func (s *Server) routes(app *fiber.App) {
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(s.requestLog)
+	app.Use(s.recordMetrics)
 	app.Use(securityHeaders)
-	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	// Pages, API answers and assets arrive compressed already (cache.go,
+	// static.go); spreadsheets are zip files. The middleware handles the
+	// rest (logged-in pages, admin, errors).
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed, Next: func(c *fiber.Ctx) bool {
+		return c.Query("format") == "xlsx" || strings.HasSuffix(c.Path(), ".xlsx")
+	}}))
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", s.metricsAllowed, s.serveMetrics)
 	s.staticRoutes(app)
 
 	app.Get("/logga-in", s.loginPage)
@@ -35,6 +44,10 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/municipalities", s.apiMunicipalities)
 	api.Get("/indicators", s.apiIndicators)
 	api.Get("/observations", s.apiObservations)
+
+	s.importRoutes(app)
+	s.userAdminRoutes(app)
+	s.sourceAdminRoutes(app)
 }
 
 // pagesAllowed lets anyone read when pages are public; otherwise it asks

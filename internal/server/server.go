@@ -11,7 +11,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/svenskaindustrikommuner/dashboard/collectors/excel"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/metrics"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
@@ -37,6 +39,20 @@ type Deps struct {
 	// MemberEvidence says, per member code, where the membership is
 	// documented (config).
 	MemberEvidence map[string]string
+	// Upload bounds what one uploaded spreadsheet may cost (config
+	// upload.*); zero fields take excel.DefaultLimits.
+	Upload excel.Limits
+	// Metrics receives request, page-cache and data-version figures and is
+	// served at /metrics. nil makes New create one; pass the same registry
+	// to the scheduler and the import code so one scrape shows all.
+	Metrics *metrics.Registry
+	// MetricsAdminOnly puts /metrics behind an admin login (session or HTTP
+	// basic auth). By default it is open: operators scrape it on loopback
+	// and it holds no figures, names or users.
+	MetricsAdminOnly bool
+	// Scheduler runs the open-data collectors; the sources page lists it
+	// and its "Kör nu" button triggers it. nil: the page says it is off.
+	Scheduler Scheduler
 	// Now is the clock, replaceable in tests.
 	Now func() time.Time
 }
@@ -49,6 +65,7 @@ type Server struct {
 	cache  *pageCache
 	logins *loginLimiter
 	now    func() time.Time
+	known  knownRoutes // route patterns, for the metrics labels
 }
 
 // New builds the Fiber app with every route.
@@ -58,6 +75,9 @@ func New(d Deps) (*fiber.App, *Server, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Metrics == nil {
+		d.Metrics = metrics.NewRegistry()
 	}
 	pages, err := loadPages()
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // assets are the files pages load: echarts and its Swedish locale, our
@@ -23,6 +24,9 @@ type asset struct {
 	body  []byte
 	ctype string
 	etag  string
+	// Compressed forms, made once at start for text assets: the compress
+	// middleware would redo it on every request (docs/benchmarks.md).
+	br, gz []byte
 }
 
 // staticFiles holds every asset in memory with its ETag, computed once.
@@ -52,7 +56,12 @@ func loadAssets() (map[string]asset, string) {
 		case ".css":
 			ct = "text/css; charset=utf-8"
 		}
-		files[strings.TrimPrefix(p, "assets/")] = asset{body: b, ctype: ct, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+		a := asset{body: b, ctype: ct, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+		if len(b) >= 200 && !strings.HasPrefix(ct, "image/png") {
+			a.br = fasthttp.AppendBrotliBytesLevel(nil, b, fasthttp.CompressBrotliDefaultCompression)
+			a.gz = fasthttp.AppendGzipBytesLevel(nil, b, fasthttp.CompressBestCompression)
+		}
+		files[strings.TrimPrefix(p, "assets/")] = a
 		return nil
 	})
 	return files, hex.EncodeToString(all.Sum(nil)[:6])
@@ -84,5 +93,18 @@ func serveStatic(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, a.ctype)
+	if a.br == nil {
+		return c.Send(a.body)
+	}
+	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	h := &c.Request().Header
+	switch {
+	case h.HasAcceptEncoding("br"):
+		c.Set(fiber.HeaderContentEncoding, "br")
+		return c.Send(a.br)
+	case h.HasAcceptEncoding("gzip"):
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(a.gz)
+	}
 	return c.Send(a.body)
 }

@@ -42,6 +42,12 @@ type Options struct {
 	Configure func(*config.Config)
 	// Deps may change the dependencies before the server is built.
 	Deps func(*server.Deps)
+	// Store, when set, is used instead of a new SQLite file: several
+	// instances can share one database, as in production.
+	Store *sqlstore.Store
+	// Poll is how stale another instance's writes may look (0: checked
+	// on every request).
+	Poll time.Duration
 }
 
 // Start starts an instance and stops it when the test ends.
@@ -55,11 +61,15 @@ func Start(t testing.TB, o Options) *Instance {
 	if o.Configure != nil {
 		o.Configure(cfg)
 	}
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "dashboard.db"), sqlstore.WithPrecedence(cfg.Precedence))
-	if err != nil {
-		t.Fatal(err)
+	st := o.Store
+	if st == nil {
+		var err error
+		st, err = sqlite.Open(filepath.Join(t.TempDir(), "dashboard.db"), sqlstore.WithPrecedence(cfg.Precedence))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
 	}
-	t.Cleanup(func() { st.Close() })
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +81,7 @@ func Start(t testing.TB, o Options) *Instance {
 	env := &report.Env{Regions: cfg.RegionIndex(), Catalogue: cfg.Catalogue(), Members: cfg.MemberCodes(),
 		NetworkName: cfg.Network.Name, Precedence: domain.Precedence(cfg.Precedence)}
 	server.SetSourceDescriber(bundled.Describe)
-	deps := server.Deps{Store: st, Env: env, Data: report.NewData(st, env.Catalogue, 0),
+	deps := server.Deps{Store: st, Env: env, Data: report.NewData(st, env.Catalogue, o.Poll),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicPages: !o.Private}
 	if o.Deps != nil {
 		o.Deps(&deps)

@@ -1,0 +1,121 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/svenskaindustrikommuner/dashboard/config"
+	"github.com/svenskaindustrikommuner/dashboard/internal/report"
+	"github.com/svenskaindustrikommuner/dashboard/internal/report/reporttest"
+	"github.com/svenskaindustrikommuner/dashboard/internal/server"
+	"github.com/svenskaindustrikommuner/dashboard/internal/server/servertest"
+)
+
+// BenchmarkServer measures pages and the API over loopback against the
+// static-file baseline of the same server, on the SYNTHETIC datasets of
+// internal/report/reporttest (see docs/benchmarks.md for the ratios):
+//
+//	go test -run '^$' -bench Server -benchtime 2s ./internal/server/
+//
+// "warm" requests hit the page cache; "cold" ones empty it first with
+// Invalidate (the per-indicator tables stay, as after any request that is
+// not the first since a data change); "table-load" reads one indicator's
+// table from the SQLite store, the cost paid once per data change.
+func BenchmarkServer(b *testing.B) {
+	for _, ds := range []reporttest.Dataset{reporttest.Members, reporttest.All} {
+		b.Run(ds.Name, func(b *testing.B) {
+			inst := seededInstance(b, ds)
+			member := inst.Config.Network.Members[0].Code
+			compare := "/jamfor?indikator=industrial_jobs&ar=" + strconv.Itoa(reporttest.LastYear-1) + "&matt=per1000&kommun=" + member
+			api := "/api/v1/observations?indicator=population&municipality="
+			for i, m := range inst.Config.Network.Members[:5] {
+				if i > 0 {
+					api += ","
+				}
+				api += m.Code
+			}
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}
+			cases := []struct {
+				name, path string
+				cold       bool
+			}{
+				{"static", "/static/style.css", false},
+				{"static/uncompressed", "/static/style.css", false},
+				{"compare/warm", compare, false},
+				{"compare/cold", compare, true},
+				{"api/warm", api, false},
+				{"api/cold", api, true},
+				{"overview/warm", "/", false},
+				{"overview/cold", "/", true},
+			}
+			for _, tc := range cases {
+				b.Run(tc.name, func(b *testing.B) {
+					identity := strings.HasSuffix(tc.name, "/uncompressed")
+					fetch(b, client, inst.URL+tc.path, identity) // fill the caches
+					b.ReportAllocs()
+					for b.Loop() {
+						if tc.cold {
+							inst.Server.Invalidate()
+						}
+						fetch(b, client, inst.URL+tc.path, identity)
+					}
+				})
+			}
+			b.Run("table-load", func(b *testing.B) {
+				cat := inst.Config.Catalogue()
+				for b.Loop() {
+					if _, err := report.NewData(inst.Store, cat, 0).Table(context.Background(), "population"); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// seededInstance starts a server as cmd/dashboard wires it (data version
+// polled every second) on an empty store filled with the synthetic dataset.
+func seededInstance(b *testing.B, ds reporttest.Dataset) *servertest.Instance {
+	b.Helper()
+	inst := servertest.Start(b, servertest.Options{
+		NoBundled: true,
+		Configure: func(cfg *config.Config) { reporttest.Configure(cfg, ds) },
+		Deps: func(d *server.Deps) {
+			d.Data = report.NewData(d.Store, d.Env.Catalogue, time.Second)
+		},
+	})
+	for _, batch := range reporttest.Batches(reporttest.Observations(inst.Config, ds, time.Now().UTC())) {
+		if _, err := inst.Store.Apply(context.Background(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	inst.Server.Invalidate()
+	return inst
+}
+
+// fetch asks as a browser does, for a brotli or gzip answer (the server
+// compresses on the fly, and that is part of the cost), or for the plain
+// answer when identity is set.
+func fetch(b *testing.B, c *http.Client, url string, identity bool) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !identity {
+		req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || n == 0 {
+		b.Fatalf("%s: status %d, %d bytes, %v", url, resp.StatusCode, n, err)
+	}
+}

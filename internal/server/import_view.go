@@ -1,0 +1,195 @@
+package server
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+	_ "time/tzdata" // Europe/Stockholm for batch times on machines without zoneinfo
+
+	"github.com/svenskaindustrikommuner/dashboard/collectors/excel"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/numfmt"
+)
+
+// Pages show at most this many changes and rejects; the API and the CSV of
+// rejects carry all of them.
+const (
+	maxShownChanges = 2000
+	maxShownRejects = 5000
+)
+
+var stockholmTZ = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Stockholm"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
+
+// localTime is a batch time as Swedish readers expect it.
+func localTime(t time.Time) string { return t.In(stockholmTZ).Format("2006-01-02 15:04") }
+
+func batchKindLabel(k domain.BatchKind) string {
+	switch k {
+	case domain.BatchUpload:
+		return "Uppladdning"
+	case domain.BatchRun:
+		return "Hämtning"
+	case domain.BatchBundled:
+		return "Medföljande data"
+	}
+	return string(k)
+}
+
+// batchRow is one line of the batch list.
+type batchRow struct {
+	domain.BatchInfo
+	When, KindLabel, StatusLabel string
+	CanRollback                  bool
+}
+
+func canRollback(u *domain.User, b domain.BatchInfo) bool {
+	if u == nil {
+		return false
+	}
+	return u.Role.AtLeast(domain.RoleAdmin) || (b.Kind == domain.BatchUpload && b.Actor == u.Name)
+}
+
+func batchRows(list []domain.BatchInfo, u *domain.User) []batchRow {
+	out := make([]batchRow, 0, len(list))
+	for _, b := range list {
+		r := batchRow{BatchInfo: b, When: localTime(b.CreatedAt), KindLabel: batchKindLabel(b.Kind), StatusLabel: "Sparad"}
+		if b.Status == domain.BatchRolledBack {
+			r.StatusLabel = "Ångrad"
+			if b.RolledBackAt != nil {
+				r.StatusLabel += " " + localTime(*b.RolledBackAt)
+			}
+			if b.RolledBackBy != "" {
+				r.StatusLabel += " av " + b.RolledBackBy
+			}
+		} else {
+			r.CanRollback = canRollback(u, b)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// importListContent is the upload form and the batch list.
+type importListContent struct {
+	Indicators []option
+	Batches    []batchRow
+	MaxSize    string
+	Notice     string
+	Error      string
+}
+
+// changeRow is one changed cell as the preview shows it.
+type changeRow struct {
+	Code, Name, Indicator string
+	Year                  int
+	Kind, KindLabel       string
+	Old, New, OldFrom     string
+}
+
+func changeKindLabel(k domain.ChangeKind) string {
+	switch k {
+	case domain.ChangeNew:
+		return "ny"
+	case domain.ChangeChanged:
+		return "ändras"
+	case domain.ChangeUnchanged:
+		return "oförändrad"
+	case domain.ChangeShadowed:
+		return "överskuggas"
+	}
+	return string(k)
+}
+
+// exact writes a figure with all its decimals, Swedish style: the preview
+// must show what will be stored, not a rounded version.
+func exact(v float64) string { return numfmt.Number(v, -1) }
+
+// sheetRow is what the reader made of one sheet.
+type sheetRow struct {
+	excel.SheetInfo
+	LayoutLabel, IndicatorName string
+}
+
+// previewContent is the preview page.
+type previewContent struct {
+	ID, FileName, Uploader, When string
+	Figures                      int
+	Diff                         domain.Diff
+	Changes                      []changeRow
+	HiddenChanges                int
+	Rejects                      []excel.Reject
+	RejectCount, HiddenRejects   int
+	Sheets                       []sheetRow
+	NeedsIndicator               bool
+	Indicators                   []option
+	CanConfirm                   bool
+	Hash                         string
+	Notice                       string
+	Error                        string
+}
+
+func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff domain.Diff) previewContent {
+	env := s.deps.Env
+	v := previewContent{ID: pi.ID, FileName: p.FileName, Uploader: pi.UserName, When: localTime(pi.CreatedAt),
+		Figures: len(p.Observations), Diff: diff, RejectCount: len(p.Rejects), NeedsIndicator: p.needsIndicator(),
+		CanConfirm: len(p.Observations) > 0, Hash: diffHash(diff)}
+	for _, c := range diff.Changes {
+		if c.Kind == domain.ChangeUnchanged {
+			continue
+		}
+		if len(v.Changes) >= maxShownChanges {
+			v.HiddenChanges++
+			continue
+		}
+		row := changeRow{Code: c.Key.Municipality, Name: env.Regions.Name(c.Key.Municipality), Indicator: c.Key.Indicator,
+			Year: c.Key.Year, Kind: string(c.Kind), KindLabel: changeKindLabel(c.Kind), New: exact(c.New), Old: "–", OldFrom: "–"}
+		if ind, ok := env.Catalogue.Get(c.Key.Indicator); ok {
+			row.Indicator = ind.Name
+		}
+		if c.Old != nil {
+			row.Old = exact(*c.Old)
+		}
+		if c.OldFrom != nil {
+			row.OldFrom = shortSource(c.OldFrom)
+		}
+		v.Changes = append(v.Changes, row)
+	}
+	v.Rejects = p.Rejects
+	if len(v.Rejects) > maxShownRejects {
+		v.Rejects, v.HiddenRejects = v.Rejects[:maxShownRejects], len(p.Rejects)-maxShownRejects
+	}
+	for _, sh := range p.Sheets {
+		r := sheetRow{SheetInfo: sh, LayoutLabel: layoutLabel(sh.Layout), IndicatorName: "–"}
+		if ind, ok := env.Catalogue.Get(sh.Indicator); ok {
+			r.IndicatorName = ind.Name
+		}
+		v.Sheets = append(v.Sheets, r)
+	}
+	v.Indicators = s.indicatorOptions(p.Indicator, nil)
+	return v
+}
+
+func layoutLabel(l string) string {
+	switch l {
+	case excel.LayoutLong:
+		return "lång form (en rad per siffra)"
+	case excel.LayoutWide:
+		return "bred form (en kolumn per år)"
+	case excel.LayoutSCBExport:
+		return "export från SCB:s statistikdatabas"
+	case "":
+		return "inte läst"
+	}
+	return l
+}
+
+// savedNotice tells the analyst what a confirm wrote, from the stored batch.
+func savedNotice(b domain.BatchInfo) string {
+	return fmt.Sprintf("Import %d (%s) är sparad: %s nya, %s ändrade, %s oförändrade och %s överskuggade siffror.",
+		b.ID, b.Label, strconv.Itoa(b.New), strconv.Itoa(b.Changed), strconv.Itoa(b.Unchanged), strconv.Itoa(b.Shadowed))
+}
