@@ -112,7 +112,7 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	}
 	rankRows(v.Rows)
 
-	_, list := env.memberValues(in, p.Measure, p.Year, p.Base, p.Period)
+	_, list := env.yearValues(env.memberSeries(in, p.Measure, p.Base, p.Period), p.Year)
 	med, okMed := derive.Median(list)
 	mean, okMean := derive.Mean(list)
 	note := ""

@@ -68,6 +68,22 @@ func (e *Env) regionSeries(t *Table, code string) (derive.Series, bool) {
 	if t.Indicator.Rate || (kind != domain.KindCounty && kind != domain.KindCountry) {
 		return nil, false
 	}
+	t.sumMu.Lock()
+	defer t.sumMu.Unlock()
+	if r, ok := t.sums[code]; ok {
+		return r.series, r.ok
+	}
+	s := e.sumOfMunicipalities(t, code, kind)
+	if t.sums == nil {
+		t.sums = map[string]summed{}
+	}
+	t.sums[code] = summed{series: s, ok: s != nil}
+	return s, s != nil
+}
+
+// sumOfMunicipalities adds up a county's (or the country's)
+// municipalities, year by year, only where every one has a figure.
+func (e *Env) sumOfMunicipalities(t *Table, code string, kind domain.RegionKind) derive.Series {
 	var codes []string
 	for _, r := range e.Regions.Municipalities() {
 		if kind == domain.KindCountry || r.CountyCode == code {
@@ -75,8 +91,9 @@ func (e *Env) regionSeries(t *Table, code string) (derive.Series, bool) {
 		}
 	}
 	out := derive.Series{}
+	vals := make(map[string]float64, len(codes))
 	for _, y := range t.Years {
-		vals := map[string]float64{}
+		clear(vals)
 		for _, c := range codes {
 			if v, ok := t.Value(c, y); ok {
 				vals[c] = v
@@ -87,9 +104,9 @@ func (e *Env) regionSeries(t *Table, code string) (derive.Series, bool) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, false
+		return nil
 	}
-	return out, true
+	return out
 }
 
 // measured applies the measure to one region's series.
@@ -125,18 +142,27 @@ func latestYear(t *Table, codes []string) int {
 	return 0
 }
 
-// memberValues returns the members' measured values in one year, by code
-// and as a list in member order: sums over a map would add in random order
-// and make the mean differ in the last digit from request to request.
-func (e *Env) memberValues(in inputs, m derive.Measure, year, base, period int) (map[string]float64, []float64) {
+// memberSeries measures every member's series once, in member order.
+// Views then read year after year from these instead of measuring again
+// per year, which made the overview quadratic in the number of years.
+func (e *Env) memberSeries(in inputs, m derive.Measure, base, period int) []derive.Series {
+	out := make([]derive.Series, len(e.Members))
+	for i, c := range e.Members {
+		out[i], _ = e.measured(in, c, m, base, period)
+	}
+	return out
+}
+
+// yearValues returns the members' values in one year, by code and as a
+// list in member order: sums over a map would add in random order and
+// make the mean differ in the last digit from request to request.
+func (e *Env) yearValues(series []derive.Series, year int) (map[string]float64, []float64) {
 	out := map[string]float64{}
 	var list []float64
-	for _, c := range e.Members {
-		if s, _ := e.measured(in, c, m, base, period); s != nil {
-			if v, ok := s[year]; ok {
-				out[c] = v
-				list = append(list, v)
-			}
+	for i, s := range series {
+		if v, ok := s[year]; ok {
+			out[e.Members[i]] = v
+			list = append(list, v)
 		}
 	}
 	return out, list

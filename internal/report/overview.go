@@ -81,8 +81,9 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool) 
 	riket := OverviewRow{Code: domain.RiketCode, Name: "Riket", Kind: "riket"}
 	for _, t := range tables {
 		ms := derive.Series{}
+		absolute := env.memberSeries(inputs{values: t}, derive.MeasureAbsolute, 0, 0)
 		for _, y := range t.Years {
-			_, list := env.memberValues(inputs{values: t}, derive.MeasureAbsolute, y, 0, 0)
+			_, list := env.yearValues(absolute, y)
 			if m, ok := derive.Median(list); ok {
 				ms[y] = m
 			}

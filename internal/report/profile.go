@@ -63,8 +63,9 @@ func Profile(ctx context.Context, env *Env, d *Data, code string) (*ProfileView,
 		countyS, _ := env.regionSeries(t, county.Code)
 		riket, _ := env.regionSeries(t, domain.RiketCode)
 		medians := derive.Series{}
+		absolute := env.memberSeries(in, derive.MeasureAbsolute, 0, 0)
 		for _, y := range t.Years {
-			vals, list := env.memberValues(in, derive.MeasureAbsolute, y, 0, 0)
+			vals, list := env.yearValues(absolute, y)
 			if m, ok := derive.Median(list); ok {
 				medians[y] = m
 			}
@@ -90,8 +91,9 @@ func Profile(ctx context.Context, env *Env, d *Data, code string) (*ProfileView,
 			chartCounty = derive.Index(countyS, pi.ChartBase)
 			chartRiket = derive.Index(riket, pi.ChartBase)
 			chartMed = derive.Series{}
+			indexed := env.memberSeries(in, derive.MeasureIndex, pi.ChartBase, 0)
 			for _, y := range t.Years {
-				_, list := env.memberValues(in, derive.MeasureIndex, y, pi.ChartBase, 0)
+				_, list := env.yearValues(indexed, y)
 				if m, ok := derive.Median(list); ok {
 					chartMed[y] = m
 				}

@@ -100,6 +100,7 @@ type compareContent struct {
 	Indicators []option
 	Measures   []option
 	Years      []option
+	BaseYears  []option
 	Kommuner   []option
 	Links      links
 }
@@ -168,6 +169,7 @@ func (s *Server) comparePage(c *fiber.Ctx) error {
 			Indicators: s.indicatorOptions(pp.Indicator, nil),
 			Measures:   measureOptions(v.Measures, pp.Measure),
 			Years:      yearOptions(v.Years, pp.Year),
+			BaseYears:  yearOptions(v.Years, pp.Base),
 			Kommuner:   s.municipalityOptions(pp.Kommun, true),
 			Links:      linksFor("/jamfor", kv...),
 		}
