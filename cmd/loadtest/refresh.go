@@ -16,6 +16,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/collectors/kolada"
 	"github.com/svenskaindustrikommuner/dashboard/collectors/scb"
 	"github.com/svenskaindustrikommuner/dashboard/config"
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -38,14 +39,7 @@ func (c *recordingClock) Sleep(ctx context.Context, d time.Duration) error {
 	c.slept += d
 	c.waits++
 	c.mu.Unlock()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return clock.Sleep(ctx, d)
 }
 
 // replay answers with recorded files by method and path and counts what

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/postgres"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlstore"
+	"github.com/svenskaindustrikommuner/dashboard/internal/store/storetest"
 )
 
 var t0 = time.Date(2024, 6, 1, 6, 0, 0, 0, time.UTC)
@@ -139,51 +139,31 @@ func openSQLite(t *testing.T, path string) *sqlstore.Store {
 func openSharedStores(t *testing.T) (*sqlstore.Store, *sqlstore.Store) {
 	t.Helper()
 	if base := os.Getenv("DATABASE_URL"); base != "" {
-		a := openPostgresSchema(t, base)
-		var schema string
-		if err := a.DB().QueryRow(`SELECT current_schema()`).Scan(&schema); err != nil {
+		shared := storetest.PostgresSchemaURL(t, base)
+		a, b := openPostgres(t, shared), openPostgres(t, shared)
+		if _, err := a.Migrate(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		b := openPostgresIn(t, base, schema)
 		return a, b
 	}
 	path := filepath.Join(t.TempDir(), "shared.db")
 	return openSQLite(t, path), openSQLite(t, path)
 }
 
-// openPostgresSchema is a copy of the store tests' helper: a migrated
-// store in a fresh schema of the database at base.
+// openPostgresSchema opens a migrated store in a fresh schema of the
+// database at base.
 func openPostgresSchema(t *testing.T, base string) *sqlstore.Store {
 	t.Helper()
-	schema := fmt.Sprintf("t_%d", time.Now().UnixNano())
-	admin, err := postgres.Open(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.DB().Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.DB().Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	s := openPostgresIn(t, base, schema)
+	s := openPostgres(t, storetest.PostgresSchemaURL(t, base))
 	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func openPostgresIn(t *testing.T, base, schema string) *sqlstore.Store {
+func openPostgres(t *testing.T, url string) *sqlstore.Store {
 	t.Helper()
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := postgres.Open(u.String())
+	s, err := postgres.Open(url)
 	if err != nil {
 		t.Fatal(err)
 	}

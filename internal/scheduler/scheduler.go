@@ -14,6 +14,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -155,7 +156,7 @@ func New(cfg Config) (*Scheduler, error) {
 		s.log = slog.Default()
 	}
 	if s.clock == nil {
-		s.clock = realClock{}
+		s.clock = clock.Real{}
 	}
 	if s.holder == "" {
 		s.holder = newHolder()

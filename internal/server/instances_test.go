@@ -13,6 +13,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/postgres"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlstore"
+	"github.com/svenskaindustrikommuner/dashboard/internal/store/storetest"
 )
 
 // TestWriteOnOneInstanceShowsOnAll runs two servers on one database: a
@@ -38,7 +39,7 @@ func TestWriteOnOneInstanceShowsOnAll(t *testing.T) {
 	}
 	if url := os.Getenv("DATABASE_URL"); strings.HasPrefix(url, "postgres") {
 		backends["postgres"] = func(t *testing.T) (*sqlstore.Store, *sqlstore.Store) {
-			schemaURL := freshSchema(t, url)
+			schemaURL := storetest.PostgresSchemaURL(t, url)
 			a, err := postgres.Open(schemaURL)
 			if err != nil {
 				t.Fatal(err)
@@ -76,27 +77,4 @@ func TestWriteOnOneInstanceShowsOnAll(t *testing.T) {
 			}
 		})
 	}
-}
-
-// freshSchema returns a URL whose search_path is a new schema, dropped
-// when the test ends.
-func freshSchema(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := postgres.Open(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := "inst_" + strings.ReplaceAll(time.Now().Format("150405.000000000"), ".", "_")
-	if _, err := admin.DB().Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.DB().Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
 }

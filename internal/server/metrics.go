@@ -2,7 +2,6 @@ package server
 
 import (
 	"sync"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,21 +12,6 @@ import (
 // Metrics returns the registry the server records into, so cmd can hand
 // the same one to the scheduler and the import flow.
 func (s *Server) Metrics() *metrics.Registry { return s.deps.Metrics }
-
-// recordMetrics times every request by route pattern. The label is the
-// pattern Fiber matched ("/kommun/:code"), never the raw path, so a
-// crawler inventing URLs cannot grow the label set.
-func (s *Server) recordMetrics(c *fiber.Ctx) error {
-	start := time.Now()
-	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		// The error handler has not run yet; take the status it will set.
-		status = statusOf(err)
-	}
-	s.deps.Metrics.ObserveRequest(s.routeLabel(c, status), methodLabel(c.Method()), status, time.Since(start))
-	return err
-}
 
 // knownRoutes is the set of "METHOD pattern" of the real routes (not
 // middleware), built on the first request, when every route is registered.

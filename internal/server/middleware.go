@@ -24,7 +24,10 @@ func securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// requestLog logs every request with its duration and status.
+// requestLog logs every request with its duration and status, and times
+// it in the metrics by route pattern: the label is the pattern Fiber
+// matched ("/kommun/:code"), never the raw path, so a crawler inventing
+// URLs cannot grow the label set.
 func (s *Server) requestLog(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -33,17 +36,16 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 		// The error handler has not run yet; take the status it will set.
 		status = statusOf(err)
 	}
+	took := time.Since(start)
+	route := s.routeLabel(c, status)
+	s.deps.Metrics.ObserveRequest(route, methodLabel(c.Method()), status, took)
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	route := ""
-	if r := c.Route(); r != nil {
-		route = r.Path
-	}
 	s.log.LogAttrs(c.UserContext(), level, "request",
 		slog.String("method", c.Method()), slog.String("path", c.Path()), slog.String("route", route),
-		slog.Int("status", status), slog.Duration("duration", time.Since(start)))
+		slog.Int("status", status), slog.Duration("duration", took))
 	return err
 }
 

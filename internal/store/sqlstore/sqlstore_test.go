@@ -3,12 +3,10 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/postgres"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
@@ -64,26 +62,7 @@ func TestPostgres(t *testing.T) {
 // database at base.
 func OpenPostgresSchema(t *testing.T, base string) *sqlstore.Store {
 	t.Helper()
-	schema := fmt.Sprintf("t_%d", time.Now().UnixNano())
-	admin, err := postgres.Open(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.DB().Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.DB().Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := postgres.Open(u.String())
+	s, err := postgres.Open(storetest.PostgresSchemaURL(t, base))
 	if err != nil {
 		t.Fatal(err)
 	}
