@@ -82,7 +82,7 @@ func Ranking(in RankingInput) (*Chart, error) {
 			// print over each other.
 			pos := "end"
 			if len(items)%2 == 1 {
-				pos = "start"
+				pos = "insideStartTop"
 			}
 			items = append(items, map[string]any{
 				"name": r.Label, "xAxis": *r.Value,

@@ -72,6 +72,26 @@ func (s *Server) defaultIndicator() string {
 
 func describe(src domain.Source) string { return describeSource(src) }
 
+func anyRank(rows []report.RankRow) bool {
+	for _, r := range rows {
+		if r.Value != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func anyLine(series []report.TrendSeries) bool {
+	for _, s := range series {
+		for _, v := range s.Values {
+			if v != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // shortRef is a reference line's label on the chart, short enough not to
 // collide with its neighbours; the table has the long names.
 func shortRef(r report.Ref) string {
@@ -97,6 +117,7 @@ func breakYears(ind domain.Indicator) []int {
 type compareContent struct {
 	V          *report.CompareView
 	Chart      *chartEmbed
+	HasData    bool // no figure at all: a notice instead of an empty chart
 	Indicators []option
 	Measures   []option
 	Years      []option
@@ -165,7 +186,7 @@ func (s *Server) comparePage(c *fiber.Ctx) error {
 			kv = append(kv, pPeriod, itoa(pp.Period))
 		}
 		content := compareContent{
-			V: v, Chart: chart,
+			V: v, Chart: chart, HasData: anyRank(v.Rows),
 			Indicators: s.indicatorOptions(pp.Indicator, nil),
 			Measures:   measureOptions(v.Measures, pp.Measure),
 			Years:      yearOptions(v.Years, pp.Year),
@@ -258,6 +279,7 @@ func (s *Server) municipalitiesPage(c *fiber.Ctx) error {
 type trendContent struct {
 	V          *report.TrendView
 	Chart      *chartEmbed
+	HasData    bool
 	Indicators []option
 	Measures   []option
 	Kommuner   []option
@@ -315,7 +337,7 @@ func (s *Server) trendPage(c *fiber.Ctx) error {
 			kv = append(kv, pBase, itoa(v.Params.Base))
 		}
 		content := trendContent{
-			V: v, Chart: chart, Codes: codes, Max: report.MaxTrendLines,
+			V: v, Chart: chart, Codes: codes, Max: report.MaxTrendLines, HasData: anyLine(v.Series),
 			Indicators: s.indicatorOptions(v.Params.Indicator, nil),
 			Measures:   measureOptions([]derive.Measure{derive.MeasureAbsolute, derive.MeasureIndex}, v.Params.Measure),
 			Kommuner:   s.municipalityOptions("", false),
@@ -338,6 +360,7 @@ func (s *Server) trendPage(c *fiber.Ctx) error {
 type mapContent struct {
 	V          *report.MapView
 	Chart      *chartEmbed
+	HasData    bool
 	Indicators []option
 	Measures   []option
 	Years      []option
@@ -395,7 +418,7 @@ func (s *Server) mapPage(c *fiber.Ctx) error {
 			kv = append(kv, pPeriod, itoa(pp.Period))
 		}
 		content := mapContent{
-			V: v, Chart: chart,
+			V: v, Chart: chart, HasData: v.Missing < len(v.Items),
 			Indicators: s.indicatorOptions(pp.Indicator, nil),
 			Measures:   measureOptions(v.Measures, pp.Measure),
 			Years:      yearOptions(v.Years, pp.Year),

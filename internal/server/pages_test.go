@@ -159,12 +159,18 @@ func TestMissingIsShownAsMissingNeverZero(t *testing.T) {
 	if regexp.MustCompile(`data-value="0"`).MatchString(body) {
 		t.Error("a missing figure was written as 0")
 	}
+	if strings.Contains(body, `id="ranking-opt"`) || !strings.Contains(body, "Det finns inga siffror") {
+		t.Error("with no figure at all the page must say so instead of drawing an empty chart")
+	}
+	// With some figures missing, the chart draws gaps, not zeros: index
+	// to 2015, which only four members have.
+	_, body = get(t, inst.URL+"/jamfor?indikator=population&ar=2023&matt=index&bas=2015")
 	opt := regexp.MustCompile(`(?s)<script type="application/json" id="ranking-opt">(.*?)</script>`).FindStringSubmatch(body)
 	if opt == nil {
 		t.Fatal("no chart option")
 	}
-	if strings.Contains(opt[1], `"value":0`) {
-		t.Error("chart draws a missing figure as 0")
+	if strings.Contains(opt[1], `"value":0`) || !strings.Contains(opt[1], `"value":"-"`) {
+		t.Error("chart must draw missing figures as gaps, not 0")
 	}
 }
 
