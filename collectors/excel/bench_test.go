@@ -17,11 +17,16 @@ import (
 // benchRows x 4 columns = 1,000,000 cells in the long layout.
 const benchRows = 250_000
 
-var (
-	benchOnce sync.Once
-	benchData []byte
-	benchErr  error
-)
+type benchFile struct {
+	once sync.Once
+	data []byte
+	err  error
+}
+
+// benchPlain has no cell formats; benchPercent gives the value cells of the
+// rate indicator (unit %) Excel's "0%" format, so every sheet is also read
+// for its formats.
+var benchPlain, benchPercent benchFile
 
 // benchWorkbook writes, once, a long-layout workbook of 250,000 rows with
 // excelize's StreamWriter into a temporary file. The keys (municipality,
@@ -29,9 +34,14 @@ var (
 // catalogue indicators and the years 1900–2100; the values are the real
 // figures of testdata/observations.csv reused in turn as payload: the
 // benchmark measures reading, it makes no claim about any municipality.
-func benchWorkbook(b *testing.B) []byte {
+// With percent, the rate indicator's values carry a percent format.
+func benchWorkbook(b *testing.B, percent bool) []byte {
 	b.Helper()
-	benchOnce.Do(func() {
+	bf := &benchPlain
+	if percent {
+		bf = &benchPercent
+	}
+	bf.once.Do(func() {
 		regions, figs := loadTestdata(b)
 		values := make([]float64, 0, len(figs))
 		for _, v := range figs {
@@ -41,7 +51,7 @@ func benchWorkbook(b *testing.B) []byte {
 		inds := testCatalogue().All()
 		dir, err := os.MkdirTemp("", "excel-bench-")
 		if err != nil {
-			benchErr = err
+			bf.err = err
 			return
 		}
 		defer func() { _ = os.RemoveAll(dir) }()
@@ -49,11 +59,18 @@ func benchWorkbook(b *testing.B) []byte {
 		defer func() { _ = f.Close() }()
 		sw, err := f.NewStreamWriter("Sheet1")
 		if err != nil {
-			benchErr = err
+			bf.err = err
 			return
 		}
+		pctStyle := 0
+		if percent {
+			if pctStyle, err = f.NewStyle(&excelize.Style{NumFmt: 9}); err != nil {
+				bf.err = err
+				return
+			}
+		}
 		if err := sw.SetRow("A1", []any{"kommun", "år", "indikator", "värde"}); err != nil {
-			benchErr = err
+			bf.err = err
 			return
 		}
 		i := 0
@@ -65,8 +82,12 @@ func benchWorkbook(b *testing.B) []byte {
 						break fill
 					}
 					cell, _ := excelize.CoordinatesToCellName(1, i+2)
-					if err := sw.SetRow(cell, []any{r.Code, y, ind.ID, values[i%len(values)]}); err != nil {
-						benchErr = err
+					var v any = values[i%len(values)]
+					if percent && ind.Unit == "%" {
+						v = excelize.Cell{StyleID: pctStyle, Value: v}
+					}
+					if err := sw.SetRow(cell, []any{r.Code, y, ind.ID, v}); err != nil {
+						bf.err = err
 						return
 					}
 					i++
@@ -74,20 +95,20 @@ func benchWorkbook(b *testing.B) []byte {
 			}
 		}
 		if err := sw.Flush(); err != nil {
-			benchErr = err
+			bf.err = err
 			return
 		}
 		path := filepath.Join(dir, "bench.xlsx")
 		if err := f.SaveAs(path); err != nil {
-			benchErr = err
+			bf.err = err
 			return
 		}
-		benchData, benchErr = os.ReadFile(path)
+		bf.data, bf.err = os.ReadFile(path)
 	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
+	if bf.err != nil {
+		b.Fatal(bf.err)
 	}
-	return benchData
+	return bf.data
 }
 
 // peakHeap samples HeapInuse while fn runs and returns the maximum seen.
@@ -127,8 +148,15 @@ func reportCells(b *testing.B, cells int, peak uint64) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 }
 
-func BenchmarkRead1MCells(b *testing.B) {
-	data := benchWorkbook(b)
+func BenchmarkRead1MCells(b *testing.B) { benchRead(b, false) }
+
+// BenchmarkRead1MCellsPercent is the same workbook with a percent format on
+// the rate indicator's cells: each sheet is read a second time for its cell
+// formats.
+func BenchmarkRead1MCellsPercent(b *testing.B) { benchRead(b, true) }
+
+func benchRead(b *testing.B, percent bool) {
+	data := benchWorkbook(b, percent)
 	opts := testOptions(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
@@ -154,7 +182,7 @@ func BenchmarkRead1MCells(b *testing.B) {
 // iterated with excelize's Rows and Columns and nothing else, so the
 // reader's own cost is the ratio of the two.
 func BenchmarkRawExcelizeRows1MCells(b *testing.B) {
-	data := benchWorkbook(b)
+	data := benchWorkbook(b, false)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	runtime.GC()

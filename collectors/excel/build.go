@@ -185,8 +185,16 @@ func (b *builder) matchIndicator(label string) string {
 
 // percentOK reports whether "%" after a figure is the indicator's own unit.
 func (b *builder) percentOK(id string) bool {
+	return b.unit(id) == "%"
+}
+
+// unit is the indicator's unit as the catalogue writes it ("" if unknown).
+func (b *builder) unit(id string) string {
 	ind, ok := b.cat.Get(id)
-	return ok && strings.TrimSpace(ind.Unit) == "%"
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(ind.Unit)
 }
 
 // add keeps one figure. The same cell twice with the same figure is one

@@ -9,6 +9,11 @@
 // are missing, never 0; and the indicator is read from the file or given by
 // the user, never guessed.
 //
+// Cell values are read raw, so a display format cannot change a number; the
+// one format that changes what a number means, a percentage (0.785 shown as
+// 78,5 %), is found from the cell's style and scaled exactly for indicators
+// measured in %, and refused for any other unit.
+//
 // Files are untrusted: the reader bounds file size, unzipped size, rows and
 // cells, rejects old .xls, encrypted and disguised files with a clear
 // message, and never evaluates formulas.

@@ -28,6 +28,9 @@ func FuzzRead(f *testing.F) {
 		{"Folkmängden efter region och år"}, {}, {"region", 2023, 2024},
 		{"1060 Olofström", fig(f, "1060", 2023), ".."}, {"Källa: SCB"},
 	}}))
+	for _, b := range percentFuzzSeeds(f) {
+		f.Add(b)
+	}
 	f.Add(oleHeader("Workbook"))
 	f.Add(oleHeader("EncryptionInfo"))
 	f.Add(pngFile())

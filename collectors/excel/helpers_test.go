@@ -101,8 +101,33 @@ type sheetSpec struct {
 	rows [][]any
 }
 
+// styled is a cell value with a number format: a built-in format id
+// (numFmt) or a format code (custom), as Excel's "Format Cells" sets them.
+type styled struct {
+	v      any
+	numFmt int
+	custom string
+}
+
+func applyNumFmt(t testing.TB, f *excelize.File, sheet string, col, row int, sv styled) {
+	t.Helper()
+	st := &excelize.Style{NumFmt: sv.numFmt}
+	if sv.custom != "" {
+		st.CustomNumFmt = &sv.custom
+	}
+	id, err := f.NewStyle(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell, _ := excelize.CoordinatesToCellName(col, row)
+	if err := f.SetCellStyle(sheet, cell, cell, id); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // buildXLSX writes a workbook with excelize; numbers become number cells,
-// strings text cells, nil an empty cell.
+// strings text cells, nil an empty cell, a styled value a cell with that
+// number format.
 func buildXLSX(t testing.TB, sheets ...sheetSpec) []byte {
 	t.Helper()
 	f := excelize.NewFile()
@@ -118,8 +143,18 @@ func buildXLSX(t testing.TB, sheets ...sheetSpec) []byte {
 		for r, row := range s.rows {
 			cell, _ := excelize.CoordinatesToCellName(1, r+1)
 			vals := append([]any(nil), row...)
+			for i, v := range vals {
+				if sv, ok := v.(styled); ok {
+					vals[i] = sv.v
+				}
+			}
 			if err := f.SetSheetRow(s.name, cell, &vals); err != nil {
 				t.Fatal(err)
+			}
+			for c, v := range row {
+				if sv, ok := v.(styled); ok {
+					applyNumFmt(t, f, s.name, c+1, r+1, sv)
+				}
 			}
 		}
 	}

@@ -128,12 +128,49 @@ func (p *sheetParser) value(n, col int, code, ind string, year int, text string)
 		p.info().Missing++
 		return
 	}
-	v, reason := parseNumber(text, p.b.percentOK(ind))
+	var (
+		v      float64
+		reason string
+	)
+	switch p.pctAt(col) {
+	case pctNone:
+		v, reason = parseNumber(text, p.b.percentOK(ind))
+	case pctAll:
+		v, reason = p.percentCell(ind, text)
+	case pctMixed:
+		reason = "Cellens talformat visar procent bara för en del av talen, så det går inte att avgöra vilket tal som menas; ge cellen formatet Tal eller Procent"
+	}
 	if reason != "" {
 		p.b.reject(p.idx, n, col, p.colName(col), text, reason)
 		return
 	}
 	p.b.add(p.idx, n, col, p.colName(col), domain.Key{Municipality: code, Indicator: ind, Year: year}, v)
+}
+
+// pctAt is the percent format of the current row's cell in column col.
+func (p *sheetParser) pctAt(col int) pctClass {
+	for _, c := range p.pct {
+		if c.col == col {
+			return c.class
+		}
+	}
+	return pctNone
+}
+
+// percentCell reads a number cell formatted as a percentage. Excel stores
+// 78,5 % as 0.785, so for an indicator measured in % the figure is the
+// stored value times 100, scaled exactly (not the rounded text Excel
+// shows). For any other unit the format contradicts the indicator and the
+// reader does not guess which one is wrong.
+func (p *sheetParser) percentCell(ind, text string) (float64, string) {
+	if unit := p.b.unit(ind); unit != "%" {
+		measured := "har inte enheten %"
+		if unit != "" {
+			measured = "mäts i " + unit
+		}
+		return 0, fmt.Sprintf("Cellen är formaterad som procent men indikatorn %s %s; ge cellen formatet Tal och skriv talet i indikatorns enhet", ind, measured)
+	}
+	return parseNumberScaled(text, false, 2)
 }
 
 // wideRow reads one row of the wide layout: a municipality and a figure per

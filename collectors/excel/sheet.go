@@ -60,6 +60,10 @@ type sheetParser struct {
 	regionLazy bool // wide layout without a named region column
 	sheetInd   string
 	skipData   bool // rows are counted, not read (indicator needed or in conflict)
+
+	// pct lists the current row's number cells formatted as percentages
+	// (.xlsx only; set by the sheet reader before each row).
+	pct []percentCol
 }
 
 func newSheetParser(b *builder, name string, isCSV bool) *sheetParser {

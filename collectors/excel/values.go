@@ -58,6 +58,13 @@ func isGroupSep(r rune) bool {
 // turns text into 0: anything else returns a Swedish reason. s is trimmed.
 // A trailing "%" is accepted only when percentOK (the indicator's unit is %).
 func parseNumber(s string, percentOK bool) (float64, string) {
+	return parseNumberScaled(s, percentOK, 0)
+}
+
+// parseNumberScaled is parseNumber times 10^exp10, scaled in the decimal
+// text before conversion: "0.145" with exp10 2 is exactly 14.5, where
+// 0.145*100 in floating point is 14.499999999999998.
+func parseNumberScaled(s string, percentOK bool, exp10 int) (float64, string) {
 	orig := s
 	if percentOK {
 		if t, ok := strings.CutSuffix(s, "%"); ok {
@@ -140,15 +147,38 @@ func parseNumber(s string, percentOK bool) (float64, string) {
 	if digits+fracDigits == 0 || (inExp && expDigits == 0) || (groups > 0 && group != 3 && sep == 0) {
 		return notNumber()
 	}
+	tooLarge := func() (float64, string) {
+		return 0, fmt.Sprintf("Värdet '%s' är inte ett tal som går att lagra", short(orig))
+	}
 	num := s
-	if string(out) != s { // the comparison does not allocate; the copy only when cleaned
+	if exp10 != 0 {
+		var ok bool
+		if num, ok = shiftExponent(out, inExp, exp10); !ok {
+			return tooLarge()
+		}
+	} else if string(out) != s { // the comparison does not allocate; the copy only when cleaned
 		num = string(out)
 	}
 	v, err := strconv.ParseFloat(num, 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, fmt.Sprintf("Värdet '%s' är inte ett tal som går att lagra", short(orig))
+		return tooLarge()
 	}
 	return v, ""
+}
+
+// shiftExponent adds exp10 to the exponent of a cleaned number ("0.785"
+// becomes "0.785e2", "7.85e-1" becomes "7.85e1"); ParseFloat then rounds
+// the exact decimal once.
+func shiftExponent(out []byte, inExp bool, exp10 int) (string, bool) {
+	if !inExp {
+		return string(out) + "e" + strconv.Itoa(exp10), true
+	}
+	i := strings.LastIndexByte(string(out), 'e')
+	e, err := strconv.Atoi(string(out[i+1:]))
+	if err != nil || e > 1<<20 || e < -(1<<20) {
+		return "", false
+	}
+	return string(out[:i]) + "e" + strconv.Itoa(e+exp10), true
 }
 
 // formatNumber writes a figure back in Swedish form for messages.

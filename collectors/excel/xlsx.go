@@ -18,7 +18,8 @@ const maxZipEntries = 10_000
 // readXLSX checks the zip container, then streams every sheet with
 // excelize's row iterator.
 func readXLSX(data []byte, b *builder) (err error) {
-	if err := checkZip(data, b.lim); err != nil {
+	zr, err := checkZip(data, b.lim)
+	if err != nil {
 		return err
 	}
 	// excelize is a large parser fed untrusted input; a panic inside it must
@@ -32,8 +33,10 @@ func readXLSX(data []byte, b *builder) (err error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    b.lim.MaxUnzippedBytes,
 		UnzipXMLSizeLimit: b.lim.MaxXMLBytes,
-		// Raw values: a number formatted "# ##0" or "0,0 %" must arrive as
-		// the number, not as locale-dependent display text.
+		// Raw values: a number formatted "# ##0" must arrive as the number,
+		// not as locale-dependent display text. Percent formats, which
+		// change what the number means, are read from the styles
+		// (readFormats) and applied exactly.
 		RawCellValue: true,
 	})
 	if err != nil {
@@ -47,21 +50,70 @@ func readXLSX(data []byte, b *builder) (err error) {
 			slog.Warn("excel: closing workbook", "err", cerr)
 		}
 	}()
+	fmts, err := readFormats(f, zr)
+	if err != nil {
+		return err
+	}
 	for _, name := range f.GetSheetList() {
-		if err := readSheet(f, name, b); err != nil {
+		if err := readSheet(f, name, b, fmts); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func readSheet(f *excelize.File, name string, b *builder) error {
+// workbookFormats is what the reader needs to know of cell formats: which
+// cell styles show numbers as percentages and where each sheet's part is.
+// styles is nil when no style does, and then no sheet is read twice.
+type workbookFormats struct {
+	parts  xlsxParts
+	styles []pctClass
+	paths  map[string]string
+}
+
+func readFormats(f *excelize.File, zr *zip.Reader) (workbookFormats, error) {
+	w := workbookFormats{parts: indexParts(zr)}
+	var err error
+	if w.styles, err = percentStyles(w.parts); err != nil {
+		if errors.Is(err, errTooManyStyles) {
+			return w, invalid("Filen har fler cellformat än Excel tillåter och läses inte", err)
+		}
+		return w, invalid("Filen är skadad: cellformaten (xl/styles.xml) går inte att läsa", err)
+	}
+	if w.styles == nil {
+		return w, nil
+	}
+	if w.paths, err = worksheetPaths(f, w.parts); err != nil {
+		return w, invalid("Filen är skadad: arbetsbokens innehållsförteckning går inte att läsa", err)
+	}
+	return w, nil
+}
+
+// formatScanner opens the second reading of a sheet's part when the
+// workbook has percent formats; nil otherwise.
+func (w workbookFormats) formatScanner(name string) (*cellStyleScanner, error) {
+	if w.styles == nil {
+		return nil, nil
+	}
+	part, ok := sheetPath(w.paths, name)
+	if !ok {
+		return nil, fmt.Errorf("sheet %q: no worksheet part", name)
+	}
+	return openCellStyleScanner(w.parts, part, w.styles)
+}
+
+func readSheet(f *excelize.File, name string, b *builder, fmts workbookFormats) error {
 	p := newSheetParser(b, name, false)
 	rows, err := f.Rows(name)
 	if err != nil {
 		return invalid(fmt.Sprintf("Bladet '%s' är skadat och kunde inte läsas", short(name)), fmt.Errorf("sheet %q: %w", name, err))
 	}
 	defer func() { _ = rows.Close() }()
+	scan, err := fmts.formatScanner(name)
+	if err != nil {
+		return invalid(fmt.Sprintf("Bladet '%s' är skadat och kunde inte läsas", short(name)), fmt.Errorf("sheet %q formats: %w", name, err))
+	}
+	defer scan.close()
 	n := 0
 	for rows.Next() {
 		n++
@@ -77,12 +129,24 @@ func readSheet(f *excelize.File, name string, b *builder) error {
 			return invalid(fmt.Sprintf("Bladet '%s' är skadat (rad %d) och kunde inte läsas", short(name), n),
 				fmt.Errorf("sheet %q row %d: %w", name, n, err))
 		}
+		if scan != nil {
+			if p.pct, err = scan.percentCols(n, cells, p.pct[:0]); err != nil {
+				return invalid(fmt.Sprintf("Bladet '%s' kunde inte läsas säkert: cellernas format går inte att para ihop med värdena (rad %d). Öppna filen i Excel och spara den igen", short(name), n),
+					fmt.Errorf("sheet %q formats: %w", name, err))
+			}
+		}
 		if err := p.row(n, cells); err != nil {
 			return err
 		}
 	}
 	if err := rows.Error(); err != nil {
 		return invalid(fmt.Sprintf("Bladet '%s' har för många rader eller är skadat", short(name)), fmt.Errorf("sheet %q: %w", name, err))
+	}
+	if scan != nil {
+		if err := scan.finish(); err != nil {
+			return invalid(fmt.Sprintf("Bladet '%s' kunde inte läsas säkert: cellernas format går inte att para ihop med värdena (efter rad %d). Öppna filen i Excel och spara den igen", short(name), n),
+				fmt.Errorf("sheet %q formats: %w", name, err))
+		}
 	}
 	p.finish()
 	return nil
@@ -93,13 +157,13 @@ func readSheet(f *excelize.File, name string, b *builder) error {
 // limit (counting the bytes actually inflated, not the sizes the archive
 // claims) and every part must pass its CRC. excelize ignores read errors
 // inside parts, so a damaged part would otherwise lose rows silently.
-func checkZip(data []byte, lim Limits) error {
+func checkZip(data []byte, lim Limits) (*zip.Reader, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return invalid("Filen är skadad: zip-arkivet i .xlsx-filen går inte att läsa", fmt.Errorf("zip: %w", err))
+		return nil, invalid("Filen är skadad: zip-arkivet i .xlsx-filen går inte att läsa", fmt.Errorf("zip: %w", err))
 	}
 	if len(zr.File) > maxZipEntries {
-		return invalid("Filen innehåller för många delar för att vara en vanlig Excel-fil", fmt.Errorf("zip has %d entries", len(zr.File)))
+		return nil, invalid("Filen innehåller för många delar för att vara en vanlig Excel-fil", fmt.Errorf("zip has %d entries", len(zr.File)))
 	}
 	var declared uint64
 	workbook := false
@@ -109,18 +173,18 @@ func checkZip(data []byte, lim Limits) error {
 		case "xl/workbook.xml":
 			workbook = true
 		case "xl/workbook.bin":
-			return invalid("Binära Excel-filer (.xlsb) stöds inte, spara som .xlsx", errors.New("xlsb workbook"))
+			return nil, invalid("Binära Excel-filer (.xlsb) stöds inte, spara som .xlsx", errors.New("xlsb workbook"))
 		}
 		declared += zf.UncompressedSize64
 	}
 	if !workbook && hasODSMimetype(zr) {
-		return invalid("OpenDocument-filer (.ods) stöds inte, spara som .xlsx", errors.New("OpenDocument spreadsheet"))
+		return nil, invalid("OpenDocument-filer (.ods) stöds inte, spara som .xlsx", errors.New("OpenDocument spreadsheet"))
 	}
 	if !workbook {
-		return invalid("Filen är ett zip-arkiv men ingen Excel-arbetsbok (.xlsx)", errors.New("zip without xl/workbook.xml"))
+		return nil, invalid("Filen är ett zip-arkiv men ingen Excel-arbetsbok (.xlsx)", errors.New("zip without xl/workbook.xml"))
 	}
 	if declared > uint64(lim.MaxUnzippedBytes) {
-		return unzipTooLarge(lim)
+		return nil, unzipTooLarge(lim)
 	}
 	var total int64
 	for _, zf := range zr.File {
@@ -129,19 +193,19 @@ func checkZip(data []byte, lim Limits) error {
 		}
 		rc, err := zf.Open()
 		if err != nil {
-			return invalid("Filen är skadad: en del av .xlsx-filen går inte att packa upp", fmt.Errorf("zip part %q: %w", zf.Name, err))
+			return nil, invalid("Filen är skadad: en del av .xlsx-filen går inte att packa upp", fmt.Errorf("zip part %q: %w", zf.Name, err))
 		}
 		n, err := io.Copy(io.Discard, io.LimitReader(rc, lim.MaxUnzippedBytes-total+1))
 		_ = rc.Close()
 		total += n
 		if total > lim.MaxUnzippedBytes {
-			return unzipTooLarge(lim)
+			return nil, unzipTooLarge(lim)
 		}
 		if err != nil {
-			return invalid("Filen är skadad: en del av .xlsx-filen går inte att packa upp", fmt.Errorf("zip part %q: %w", zf.Name, err))
+			return nil, invalid("Filen är skadad: en del av .xlsx-filen går inte att packa upp", fmt.Errorf("zip part %q: %w", zf.Name, err))
 		}
 	}
-	return nil
+	return zr, nil
 }
 
 func unzipTooLarge(lim Limits) error {
