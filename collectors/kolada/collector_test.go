@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/svenskaindustrikommuner/dashboard/collectors/internal/httpx/httpxtest"
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock/clocktest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -99,13 +99,13 @@ func then(hs ...http.HandlerFunc) http.HandlerFunc {
 type setup struct {
 	f     *fakeKolada
 	srv   *httptest.Server
-	clock *httpxtest.FakeClock
+	clock *clocktest.FakeClock
 	p1    string // page 1 with links to the test server
 	p2    string
 }
 
 func newSetup(t *testing.T) *setup {
-	s := &setup{f: &fakeKolada{}, clock: httpxtest.NewFakeClock(t0)}
+	s := &setup{f: &fakeKolada{}, clock: clocktest.NewFakeClock(t0)}
 	s.srv = httptest.NewServer(s.f)
 	t.Cleanup(s.srv.Close)
 	s.p1 = strings.ReplaceAll(string(fixture(t, "kolada_constructed_N01951_page1.json")), realBase, s.srv.URL+"/v3")

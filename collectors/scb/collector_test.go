@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/svenskaindustrikommuner/dashboard/collectors/internal/httpx/httpxtest"
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock/clocktest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -128,7 +128,7 @@ func newFake(t *testing.T) *fakeSCB {
 	}
 }
 
-func newCollector(t *testing.T, f *fakeSCB, clock *httpxtest.FakeClock, regions *domain.Regions, cfg Config) (*Collector, func()) {
+func newCollector(t *testing.T, f *fakeSCB, clock *clocktest.FakeClock, regions *domain.Regions, cfg Config) (*Collector, func()) {
 	srv := httptest.NewServer(f)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = srv.URL + "/api/v2"
@@ -162,7 +162,7 @@ func wantPopulation() []domain.Observation {
 
 func TestCollectPopulation(t *testing.T) {
 	f := newFake(t)
-	clock := httpxtest.NewFakeClock(t0)
+	clock := clocktest.NewFakeClock(t0)
 	c, done := newCollector(t, f, clock, regionsFromMeta(t), Config{})
 	defer done()
 	col, err := c.Collect(context.Background(), nil)
@@ -206,7 +206,7 @@ func TestCollectPopulation(t *testing.T) {
 
 func TestCollectUnchangedTableIsNotFetched(t *testing.T) {
 	f := newFake(t)
-	c, done := newCollector(t, f, httpxtest.NewFakeClock(t0), regionsFromMeta(t), Config{})
+	c, done := newCollector(t, f, clocktest.NewFakeClock(t0), regionsFromMeta(t), Config{})
 	defer done()
 	col, err := c.Collect(context.Background(), map[string]time.Time{"TAB638": stamp638})
 	if err != nil {
@@ -301,7 +301,7 @@ func TestCollectFaults(t *testing.T) {
 			if tt.data != nil {
 				f.data = tt.data
 			}
-			clock := httpxtest.NewFakeClock(t0)
+			clock := clocktest.NewFakeClock(t0)
 			c, done := newCollector(t, f, clock, regionsFromMeta(t, tt.drop...), Config{Timeout: tt.timeout})
 			defer done()
 			col, err := c.Collect(context.Background(), nil)
@@ -340,7 +340,7 @@ func TestCollectStopsOnCancel(t *testing.T) {
 		cancel()
 		<-r.Context().Done() // the client must drop the request
 	}
-	c, done := newCollector(t, f, httpxtest.NewFakeClock(t0), regionsFromMeta(t), Config{MaxAttempts: 5})
+	c, done := newCollector(t, f, clocktest.NewFakeClock(t0), regionsFromMeta(t), Config{MaxAttempts: 5})
 	defer done()
 	col, err := c.Collect(ctx, nil)
 	<-reached
@@ -358,7 +358,7 @@ func TestCollectRateLimitAcrossRequests(t *testing.T) {
 	// × 10 years (2015–2024) = 3,120 cells must go in 4 calls of at most
 	// 100 regions, and the 6 calls in all must wait for the window twice.
 	f.config = serve([]byte(`{"maxDataCells":1000,"maxCallsPerTimeWindow":2,"timeWindow":10}`))
-	clock := httpxtest.NewFakeClock(t0)
+	clock := clocktest.NewFakeClock(t0)
 	spec := populationSpec
 	spec.From = 2015
 	c, done := newCollector(t, f, clock, regionsFromMeta(t), Config{Tables: []TableSpec{spec}})

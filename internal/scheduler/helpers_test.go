@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/config"
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock/clocktest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/postgres"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
@@ -23,38 +24,9 @@ import (
 var t0 = time.Date(2024, 6, 1, 6, 0, 0, 0, time.UTC)
 
 // fakeClock never waits: Sleep advances its time and records the wait.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
+type fakeClock = clocktest.FakeClock
 
-func newFakeClock(t time.Time) *fakeClock { return &fakeClock{now: t} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if d > 0 {
-		c.now = c.now.Add(d)
-	}
-	c.sleeps = append(c.sleeps, d)
-	return nil
-}
-
-func (c *fakeClock) Sleeps() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.sleeps...)
-}
+func newFakeClock(t time.Time) *fakeClock { return clocktest.NewFakeClock(t) }
 
 // fakeCollector answers with fn; it counts calls.
 type fakeCollector struct {

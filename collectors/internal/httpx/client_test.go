@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/internal/httpx"
-	"github.com/svenskaindustrikommuner/dashboard/collectors/internal/httpx/httpxtest"
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock/clocktest"
 )
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -64,7 +64,7 @@ func TestDo(t *testing.T) {
 			h, calls := seq(tt.handlers...)
 			srv := httptest.NewServer(h)
 			defer srv.Close()
-			clock := httpxtest.NewFakeClock(t0)
+			clock := clocktest.NewFakeClock(t0)
 			c := &httpx.Client{HTTP: srv.Client(), Clock: clock, MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: 10 * time.Second}
 			n := 0
 			body, err := c.Do(context.Background(), httpx.Request{URL: srv.URL}, &n)
@@ -93,7 +93,7 @@ func TestDo(t *testing.T) {
 func TestDoStatusErrorKeepsCode(t *testing.T) {
 	srv := httptest.NewServer(status(400))
 	defer srv.Close()
-	c := &httpx.Client{HTTP: srv.Client(), Clock: httpxtest.NewFakeClock(t0)}
+	c := &httpx.Client{HTTP: srv.Client(), Clock: clocktest.NewFakeClock(t0)}
 	_, err := c.Do(context.Background(), httpx.Request{URL: srv.URL}, nil)
 	var se *httpx.StatusError
 	if !errors.As(err, &se) || se.Code != 400 {
@@ -112,7 +112,7 @@ func TestDoTimeoutIsRetried(t *testing.T) {
 	}, ok("late"))
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	c := &httpx.Client{HTTP: srv.Client(), Clock: httpxtest.NewFakeClock(t0), Timeout: 50 * time.Millisecond, MaxAttempts: 2}
+	c := &httpx.Client{HTTP: srv.Client(), Clock: clocktest.NewFakeClock(t0), Timeout: 50 * time.Millisecond, MaxAttempts: 2}
 	body, err := c.Do(context.Background(), httpx.Request{URL: srv.URL}, nil)
 	if err != nil || string(body) != "late" {
 		t.Fatalf("body %q err %v, want success on the second attempt", body, err)
@@ -129,7 +129,7 @@ func TestDoTruncatedBodyIsRetried(t *testing.T) {
 	}, ok(`{"whole":1}`))
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	c := &httpx.Client{HTTP: srv.Client(), Clock: httpxtest.NewFakeClock(t0)}
+	c := &httpx.Client{HTTP: srv.Client(), Clock: clocktest.NewFakeClock(t0)}
 	body, err := c.Do(context.Background(), httpx.Request{URL: srv.URL}, nil)
 	if err != nil || string(body) != `{"whole":1}` {
 		t.Fatalf("body %q err %v", body, err)
@@ -142,7 +142,7 @@ func TestDoTruncatedBodyIsRetried(t *testing.T) {
 func TestDoBodyLimit(t *testing.T) {
 	srv := httptest.NewServer(ok(strings.Repeat("x", 2000)))
 	defer srv.Close()
-	c := &httpx.Client{HTTP: srv.Client(), Clock: httpxtest.NewFakeClock(t0), MaxBody: 1000}
+	c := &httpx.Client{HTTP: srv.Client(), Clock: clocktest.NewFakeClock(t0), MaxBody: 1000}
 	_, err := c.Do(context.Background(), httpx.Request{URL: srv.URL}, nil)
 	if !errors.Is(err, httpx.ErrBodyTooLarge) {
 		t.Fatalf("err = %v, want ErrBodyTooLarge", err)
@@ -151,7 +151,7 @@ func TestDoBodyLimit(t *testing.T) {
 
 // cancelClock cancels the context when the client starts a backoff wait.
 type cancelClock struct {
-	*httpxtest.FakeClock
+	*clocktest.FakeClock
 	cancel context.CancelFunc
 }
 
@@ -165,7 +165,7 @@ func TestDoStopsOnCancel(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c := &httpx.Client{HTTP: srv.Client(), Clock: cancelClock{httpxtest.NewFakeClock(t0), cancel}, MaxAttempts: 10}
+	c := &httpx.Client{HTTP: srv.Client(), Clock: cancelClock{clocktest.NewFakeClock(t0), cancel}, MaxAttempts: 10}
 	n := 0
 	_, err := c.Do(ctx, httpx.Request{URL: srv.URL}, &n)
 	if !errors.Is(err, context.Canceled) {
@@ -193,7 +193,7 @@ func TestDoSendsBodyAgainOnRetry(t *testing.T) {
 	})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	c := &httpx.Client{HTTP: srv.Client(), Clock: httpxtest.NewFakeClock(t0)}
+	c := &httpx.Client{HTTP: srv.Client(), Clock: clocktest.NewFakeClock(t0)}
 	if _, err := c.Do(context.Background(), httpx.Request{Method: http.MethodPost, URL: srv.URL, Body: []byte(`{"q":1}`)}, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/internal/httpx"
-	"github.com/svenskaindustrikommuner/dashboard/collectors/internal/httpx/httpxtest"
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock/clocktest"
 )
 
 func TestLimiterSlidingWindow(t *testing.T) {
-	clock := httpxtest.NewFakeClock(t0)
+	clock := clocktest.NewFakeClock(t0)
 	l := httpx.NewLimiter(30, 10*time.Second, clock)
 	var starts []time.Time
 	for range 65 {
@@ -33,7 +33,7 @@ func TestLimiterSlidingWindow(t *testing.T) {
 }
 
 func TestLimiterSetLimitAndNoLimit(t *testing.T) {
-	clock := httpxtest.NewFakeClock(t0)
+	clock := clocktest.NewFakeClock(t0)
 	l := httpx.NewLimiter(0, 0, clock)
 	for range 100 {
 		if err := l.Wait(context.Background()); err != nil {
@@ -56,7 +56,7 @@ func TestLimiterSetLimitAndNoLimit(t *testing.T) {
 }
 
 func TestLimiterCancelled(t *testing.T) {
-	l := httpx.NewLimiter(1, time.Hour, httpxtest.NewFakeClock(t0))
+	l := httpx.NewLimiter(1, time.Hour, clocktest.NewFakeClock(t0))
 	ctx, cancel := context.WithCancel(context.Background())
 	_ = l.Wait(ctx)
 	cancel()

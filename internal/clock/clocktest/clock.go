@@ -1,5 +1,6 @@
-// Package httpxtest holds test doubles for httpx: a clock that never waits.
-package httpxtest
+// Package clocktest holds a clock that never waits, for tests of anything
+// that rate-limits, backs off or holds leases.
+package clocktest
 
 import (
 	"context"
