@@ -44,6 +44,10 @@ type Config struct {
 	// MetricsAdminOnly puts /metrics behind an admin login; by default it
 	// is open for a scraper on loopback (it holds no figures or users).
 	MetricsAdminOnly bool `yaml:"metrics_admin_only"`
+	// FrameAncestors lists the sites (https origins, e.g.
+	// "https://www.olofstrom.se" or "https://*.oxelosund.se") allowed to
+	// embed the pages in a frame. Empty (the default): no site may.
+	FrameAncestors []string `yaml:"frame_ancestors"`
 
 	Network    Network             `yaml:"network"`
 	Precedence []domain.SourceKind `yaml:"precedence"`
@@ -340,6 +344,11 @@ func (c *Config) Validate() error {
 			bad(key+".indicator", "%q is not in indicators", k.Indicator)
 		}
 	}
+	for i, o := range c.FrameAncestors {
+		if err := checkOrigin(o); err != nil {
+			bad(fmt.Sprintf("frame_ancestors[%d]", i), "%q: %v", o, err)
+		}
+	}
 	if c.Upload.MaxFileMB < 1 {
 		bad("upload.max_file_mb", "must be at least 1")
 	}
@@ -365,6 +374,39 @@ func (c *Config) MemberCodes() []string {
 		out[i] = m.Code
 	}
 	return out
+}
+
+// checkOrigin accepts an https origin as a CSP source expression takes
+// it: scheme, host (optionally "*." in front), optional port, nothing
+// else. The value goes into a response header, so anything that could
+// end or extend the policy (spaces, ';', quotes, paths) is refused.
+func checkOrigin(o string) error {
+	host, ok := strings.CutPrefix(o, "https://")
+	if !ok {
+		return errors.New("must be an https origin such as https://www.example.se")
+	}
+	if h, port, ok := strings.Cut(host, ":"); ok {
+		if _, err := strconv.ParseUint(port, 10, 16); err != nil || port == "" {
+			return errors.New("port must be a number")
+		}
+		host = h
+	}
+	host = strings.TrimPrefix(host, "*.")
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return errors.New("must name a host with a domain, such as www.example.se, and nothing after it")
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return errors.New("is not a valid host name (no path, no trailing slash)")
+		}
+		for _, r := range l {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return errors.New("host name must be lower-case letters, digits, '-' and '.' (write åäö domains in their xn-- form)")
+			}
+		}
+	}
+	return nil
 }
 
 func validID(s string) bool {

@@ -90,6 +90,17 @@ func TestFileOverridesAndErrorsNameTheKey(t *testing.T) {
 		{name: "bad precedence", yaml: "precedence: [scb, wikipedia]\n", wantErr: "precedence[1]"},
 		{name: "bad database url", yaml: "database_url: \"mysql://x\"\n", wantErr: "database_url"},
 		{name: "duplicate indicator", yaml: "indicators:\n  - {id: a, name: A}\n  - {id: a, name: B}\n", wantErr: "indicators[1].id"},
+		{name: "frame ancestors accepted", yaml: "frame_ancestors: [\"https://www.olofstrom.se\", \"https://*.oxelosund.se:8443\"]\n",
+			check: func(t *testing.T, c *Config) {
+				if len(c.FrameAncestors) != 2 || c.FrameAncestors[1] != "https://*.oxelosund.se:8443" {
+					t.Errorf("frame_ancestors = %v", c.FrameAncestors)
+				}
+			}},
+		{name: "frame ancestor over http", yaml: "frame_ancestors: [\"http://www.olofstrom.se\"]\n", wantErr: "frame_ancestors[0]"},
+		{name: "frame ancestor with path", yaml: "frame_ancestors: [\"https://www.olofstrom.se/\"]\n", wantErr: "frame_ancestors[0]"},
+		{name: "frame ancestor smuggling a directive", yaml: "frame_ancestors: [\"https://a.se; script-src *\"]\n", wantErr: "frame_ancestors[0]"},
+		{name: "frame ancestor wildcard alone", yaml: "frame_ancestors: [\"https://*\"]\n", wantErr: "frame_ancestors[0]"},
+		{name: "frame ancestor bad port", yaml: "frame_ancestors: [\"https://www.finspang.se:x\"]\n", wantErr: "frame_ancestors[0]"},
 		{name: "bad env bool", env: map[string]string{EnvPublic: "kanske"}, wantErr: EnvPublic},
 	}
 	for _, tt := range tests {

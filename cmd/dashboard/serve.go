@@ -53,6 +53,7 @@ func serve(ctx context.Context, a *app, args []string) error {
 		PublicPages: a.cfg.PublicPages, SecureCookies: a.cfg.SecureCookies, MemberEvidence: evidence,
 		Upload:    uploadLimits(a.cfg.Upload),
 		Scheduler: schedulerView{sched}, Metrics: reg, MetricsAdminOnly: a.cfg.MetricsAdminOnly,
+		FrameAncestors: a.cfg.FrameAncestors,
 	})
 	if err != nil {
 		return err

@@ -78,6 +78,7 @@ func headingFor(status int) string {
 // errorHandler renders every error: JSON under /api, a Swedish page
 // elsewhere. 5xx details go to the log only.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	s.security.apply(c)
 	status := statusOf(err)
 	msg := swedishFor(err, status)
 	if status >= 500 {

@@ -10,20 +10,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// securityHeaders sets a strict policy: every script and style comes from
-// this server (the chart options are JSON data, not script), frames are
-// refused, and the browser is told not to sniff types.
-func securityHeaders(c *fiber.Ctx) error {
-	h := &c.Response().Header
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	return c.Next()
-}
-
 // requestLog logs every request with its duration and status, and times
 // it in the metrics by route pattern: the label is the pattern Fiber
 // matched ("/kommun/:code"), never the raw path, so a crawler inventing

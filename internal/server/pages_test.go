@@ -258,15 +258,3 @@ func TestExportsHoldWhatThePageShows(t *testing.T) {
 		t.Fatalf("csv: %d\n%s", resp.StatusCode, csv)
 	}
 }
-
-func TestSecurityHeaders(t *testing.T) {
-	inst := servertest.Start(t, servertest.Options{})
-	resp, _ := get(t, inst.URL+"/")
-	csp := resp.Header.Get("Content-Security-Policy")
-	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-eval") || strings.Contains(csp, "script-src 'self' 'unsafe-inline'") {
-		t.Errorf("CSP = %q", csp)
-	}
-	if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("X-Frame-Options") != "DENY" {
-		t.Errorf("headers: %v", resp.Header)
-	}
-}

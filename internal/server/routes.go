@@ -13,7 +13,7 @@ import (
 func (s *Server) routes(app *fiber.App) {
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(s.requestLog)
-	app.Use(securityHeaders)
+	app.Use(s.securityHeaders)
 	// Pages, API answers and assets arrive compressed already (cache.go,
 	// static.go); spreadsheets are zip files. The middleware handles the
 	// rest (logged-in pages, admin, errors).

@@ -53,6 +53,9 @@ type Deps struct {
 	// Scheduler runs the open-data collectors; the sources page lists it
 	// and its "Kör nu" button triggers it. nil: the page says it is off.
 	Scheduler Scheduler
+	// FrameAncestors lists the origins (https://www.example.se) allowed to
+	// show the pages in a frame (config frame_ancestors); empty: none.
+	FrameAncestors []string
 	// Now is the clock, replaceable in tests.
 	Now func() time.Time
 }
@@ -66,6 +69,8 @@ type Server struct {
 	logins *loginLimiter
 	now    func() time.Time
 	known  knownRoutes // route patterns, for the metrics labels
+	// security is the header policy set on every response (headers.go).
+	security securityPolicy
 }
 
 // New builds the Fiber app with every route.
@@ -83,7 +88,8 @@ func New(d Deps) (*fiber.App, *Server, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s := &Server{deps: d, log: d.Log, pages: pages, cache: newPageCache(512), logins: newLoginLimiter(), now: d.Now}
+	s := &Server{deps: d, log: d.Log, pages: pages, cache: newPageCache(512), logins: newLoginLimiter(), now: d.Now,
+		security: newSecurityPolicy(d.FrameAncestors, d.SecureCookies)}
 	app := fiber.New(fiber.Config{
 		AppName:               "industrikommuner-dashboard",
 		ErrorHandler:          s.errorHandler,
