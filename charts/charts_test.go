@@ -168,3 +168,32 @@ func BenchmarkRanking(b *testing.B) {
 		}
 	}
 }
+
+func TestHollowPointsForPartialMedians(t *testing.T) {
+	// A median over 4 of 12 members in 2023 is hollow, over all 12 in 2024
+	// filled; a missing year stays a gap whatever its flag says.
+	c, err := Lines(LinesInput{ID: "l", Years: []int{2022, 2023, 2024},
+		Lines: []Line{{Name: "Median", Kind: "median", Values: []*float64{nil, f(17377.5), f(25753)}, Hollow: []bool{true, true, false}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s0 := c.Option["series"].([]any)[0].(map[string]any)
+	if s0["symbol"] != "circle" {
+		t.Errorf("series symbol = %v, want filled circles", s0["symbol"])
+	}
+	data := s0["data"].([]any)
+	want := []any{nil, "emptyCircle", nil}
+	for i, w := range want {
+		if got := data[i].(map[string]any)["symbol"]; got != w {
+			t.Errorf("point %d symbol = %v, want %v", i, got, w)
+		}
+	}
+	sp, err := Spark("s", []int{2023, 2024}, []*float64{f(1), f(2)}, []bool{true, false}, Format{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd := sp.Option["series"].([]any)[0].(map[string]any)["data"].([]any)
+	if sd[0].(map[string]any)["symbol"] != "emptyCircle" || sd[1].(map[string]any)["symbol"] != nil {
+		t.Errorf("spark points = %v", sd)
+	}
+}

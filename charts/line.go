@@ -14,6 +14,10 @@ type Line struct {
 	// Kind picks a fixed style for reference series ("median", "mean",
 	// "county", "riket", "selected"); "" takes the next palette colour.
 	Kind string
+	// Hollow, aligned with Values, marks points drawn as hollow circles:
+	// a group median that counted fewer than all the group's members.
+	// Other points are filled, so the difference shows.
+	Hollow []bool
 }
 
 // LinesInput is a line chart over years.
@@ -49,10 +53,7 @@ func Lines(in LinesInput) (*Chart, error) {
 	line.SetXAxis(years)
 	next := 0
 	for _, l := range in.Lines {
-		data := make([]opts.LineData, len(l.Values))
-		for i, v := range l.Values {
-			data[i] = opts.LineData{Value: val(v)}
-		}
+		data := lineData(l.Values, l.Hollow, 6)
 		colour, dash, width := "", "solid", float32(2)
 		switch l.Kind {
 		case "selected":
@@ -64,7 +65,7 @@ func Lines(in LinesInput) (*Chart, error) {
 			next++
 		}
 		line.AddSeries(l.Name, data,
-			charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true)}),
+			charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 6}),
 			charts.WithLineStyleOpts(opts.LineStyle{Color: colour, Type: dash, Width: width}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
 		)
@@ -93,16 +94,32 @@ func Lines(in LinesInput) (*Chart, error) {
 	return &Chart{ID: in.ID, Kind: "line", Option: m, Height: h, Label: in.Title}, nil
 }
 
-// Spark builds a small trend for a table cell: no axes, no legend.
-func Spark(id string, years []int, values []*float64, f Format) (*Chart, error) {
+// lineData turns values into points; a hollow point is an empty circle,
+// a little larger than the filled ones so it reads at a glance.
+func lineData(values []*float64, hollow []bool, size int) []opts.LineData {
+	data := make([]opts.LineData, len(values))
+	for i, v := range values {
+		data[i] = opts.LineData{Value: val(v)}
+		if i < len(hollow) && hollow[i] && v != nil {
+			data[i].Symbol, data[i].SymbolSize = "emptyCircle", size+3
+		}
+	}
+	return data
+}
+
+// Spark builds a small trend for a table cell: no axes, no legend. hollow
+// (may be nil) marks points drawn as hollow circles, as in Lines; a spark
+// shows symbols only where some point is hollow.
+func Spark(id string, years []int, values []*float64, hollow []bool, f Format) (*Chart, error) {
 	line := charts.NewLine()
 	ys := make([]string, len(years))
 	for i, y := range years {
 		ys[i] = strconv.Itoa(y)
 	}
-	data := make([]opts.LineData, len(values))
-	for i, v := range values {
-		data[i] = opts.LineData{Value: val(v)}
+	data := lineData(values, hollow, 1)
+	anyHollow := false
+	for i, h := range hollow {
+		anyHollow = anyHollow || (h && i < len(values) && values[i] != nil)
 	}
 	line.SetGlobalOptions(
 		charts.WithGridOpts(opts.Grid{Left: "2", Right: "2", Top: "4", Bottom: "4"}),
@@ -113,8 +130,9 @@ func Spark(id string, years []int, values []*float64, f Format) (*Chart, error) 
 	)
 	line.SetXAxis(ys)
 	line.AddSeries("", data,
-		charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(false)}),
+		charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(anyHollow), Symbol: "none"}),
 		charts.WithLineStyleOpts(opts.LineStyle{Color: ColourMember, Width: 1.5}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: ColourMember}),
 	)
 	m, err := fromGoECharts(line)
 	if err != nil {

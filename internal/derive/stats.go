@@ -78,12 +78,19 @@ type Stats struct {
 func NetworkStats(perMember map[string]float64) (Stats, bool) {
 	vals := make([]float64, 0, len(perMember))
 	for _, v := range perMember {
-		if finite(v) {
-			vals = append(vals, v)
-		}
+		vals = append(vals, v)
 	}
-	// Map order is random; summing in sorted order makes the mean the same
-	// to the last bit on every request (and so every ETag and export).
+	return StatsOf(vals)
+}
+
+// StatsOf is the median, mean and count of the finite values in a list
+// (the members' figures for one year, in any order). It is not ok when
+// none is finite.
+func StatsOf(list []float64) (Stats, bool) {
+	vals := finiteValues(list)
+	// Callers' order may be random (maps); summing in sorted order makes
+	// the mean the same to the last bit on every request (and so every
+	// ETag and export).
 	sort.Float64s(vals)
 	med, ok := Median(vals)
 	if !ok {

@@ -16,6 +16,9 @@ type CompareParams struct {
 	Measure   derive.Measure
 	Base      int // index base year; 0: the first year with figures
 	Period    int // years for the change measure; 0: 5
+	// Group is what the municipality is ranked among and the median and
+	// mean are taken over; empty: the network.
+	Group Group
 }
 
 // RankRow is one bar and one table row.
@@ -25,7 +28,8 @@ type RankRow struct {
 	Name     string
 	Value    *float64 // the measured value; nil = missing
 	Raw      *float64 // the indicator's own figure that year
-	Member   bool
+	Member   bool     // a member of the network
+	InGroup  bool     // a member of the compared group
 	Selected bool
 	Source   *domain.Source // provenance of Raw
 }
@@ -35,7 +39,10 @@ type Ref struct {
 	Kind  string // "median", "mean", "county", "riket"
 	Label string
 	Value *float64
-	Note  string // e.g. "summa av länets kommuner"
+	Note  string // e.g. "summa av länets kommuner", "7 av 11 medlemmar"
+	// Partial is set when a median or mean counted fewer than all the
+	// group's members (Note says how many).
+	Partial bool
 }
 
 // CompareView is everything the Jämför page shows.
@@ -49,6 +56,7 @@ type CompareView struct {
 	Rows       []RankRow
 	Refs       []Ref
 	Selected   *domain.Region
+	Group      Group
 	Sources    []domain.Source
 	Precedence string
 	Measures   []derive.Measure // measures that apply to the indicator
@@ -85,8 +93,10 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	if p.Period < 1 || p.Period > 50 {
 		return nil, domain.Invalid("perioden måste vara 1–50 år")
 	}
-	codes := append([]string(nil), env.Members...)
-	if sel != nil && !env.IsMember(sel.Code) {
+	g := env.orNetwork(p.Group)
+	p.Group = g
+	codes := append([]string(nil), g.Codes...)
+	if sel != nil && !g.Has(sel.Code) {
 		codes = append(codes, sel.Code)
 	}
 	if p.Base == 0 && len(in.values.Years) > 0 {
@@ -97,10 +107,10 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	}
 	v := &CompareView{
 		Params: p, Indicator: ind, Measure: p.Measure, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure),
-		Years: in.values.Years, Selected: sel, Precedence: env.Precedence.Describe(), Measures: applicable(ind),
+		Years: in.values.Years, Selected: sel, Group: g, Precedence: env.Precedence.Describe(), Measures: applicable(ind),
 	}
 	for _, c := range codes {
-		row := RankRow{Code: c, Name: env.Regions.Name(c), Member: env.IsMember(c), Selected: sel != nil && sel.Code == c}
+		row := RankRow{Code: c, Name: env.Regions.Name(c), Member: env.IsMember(c), InGroup: g.Has(c), Selected: sel != nil && sel.Code == c}
 		if s, _ := env.measured(in, c, p.Measure, p.Base, p.Period); s != nil {
 			row.Value = ptr(s[p.Year], hasYear(s, p.Year))
 		}
@@ -112,29 +122,25 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	}
 	rankRows(v.Rows)
 
-	_, list := env.yearValues(env.memberSeries(in, p.Measure, p.Base, p.Period), p.Year)
-	med, okMed := derive.Median(list)
-	mean, okMean := derive.Mean(list)
-	note := ""
-	if n := len(list); n < len(env.Members) {
-		note = plural(n, "medlem", "medlemmar") + " av " + itoa(len(env.Members)) + " har en siffra"
-	}
+	// The group's median and mean of the members' own measured figures
+	// (own changes, own indexes), over the members that have one.
+	agg, ok := aggregateYear(env.groupSeries(g, in, p.Measure, p.Base, p.Period), p.Year)
 	v.Refs = append(v.Refs,
-		Ref{Kind: "median", Label: env.NetworkName + ", median", Value: ptr(med, okMed), Note: note},
-		Ref{Kind: "mean", Label: env.NetworkName + ", medelvärde", Value: ptr(mean, okMean), Note: note},
+		Ref{Kind: "median", Label: g.Name + ", median", Value: ptr(agg.Median, ok), Note: agg.CountNote(), Partial: ok && agg.Partial()},
+		Ref{Kind: "mean", Label: g.Name + ", medelvärde", Value: ptr(agg.Mean, ok), Note: agg.CountNote(), Partial: ok && agg.Partial()},
 	)
 	if sel != nil {
 		county, _ := env.Regions.Get(sel.CountyCode)
 		s, summed := env.measured(in, county.Code, p.Measure, p.Base, p.Period)
 		r := Ref{Kind: "county", Label: county.Name, Value: ptr(s[p.Year], hasYear(s, p.Year))}
-		if summed {
+		if summedAt(summed, p) {
 			r.Note = "summa av länets kommuner"
 		}
 		v.Refs = append(v.Refs, r)
 	}
 	s, summed := env.measured(in, domain.RiketCode, p.Measure, p.Base, p.Period)
 	r := Ref{Kind: "riket", Label: "Riket", Value: ptr(s[p.Year], hasYear(s, p.Year))}
-	if summed {
+	if summedAt(summed, p) {
 		r.Note = "summa av landets kommuner"
 	}
 	v.Refs = append(v.Refs, r)
@@ -158,6 +164,20 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 		v.Sources = mergeSources(v.Sources, in.jobs.Sources(refCodes, years))
 	}
 	return v, nil
+}
+
+// summedAt reports whether any year a compared figure rests on (the year,
+// the index base, the start of the change) is a sum of municipalities.
+func summedAt(summed map[int]bool, p CompareParams) bool {
+	switch {
+	case summed[p.Year]:
+		return true
+	case p.Measure == derive.MeasureIndex:
+		return summed[p.Base]
+	case p.Measure == derive.MeasureChange:
+		return summed[p.Year-p.Period]
+	}
+	return false
 }
 
 // rankRows sorts by value, highest first, missing last (by name), and

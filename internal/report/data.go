@@ -32,16 +32,17 @@ type Table struct {
 	sources   map[string]map[int]int32 // code -> year -> index into srcs
 	srcs      []domain.Source
 
-	// sums memoises county and riket series summed from municipalities
-	// (see Env.regionSeries): a Table never changes, and re-summing 290
-	// municipalities on every request was most of a comparison's cost.
+	// sums memoises county and riket series completed with sums of their
+	// municipalities (see Env.regionSeries): a Table never changes, and
+	// re-summing 290 municipalities on every request was most of a
+	// comparison's cost.
 	sumMu sync.Mutex
 	sums  map[string]summed
 }
 
 type summed struct {
 	series derive.Series
-	ok     bool
+	years  map[int]bool // the years that are sums, not the region's own figures
 }
 
 // Series returns a region's values by year (nil if it has none). Callers

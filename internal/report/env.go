@@ -54,31 +54,49 @@ func loadInputs(ctx context.Context, d *Data, indicator string, m derive.Measure
 }
 
 // regionSeries is a region's series for the table. A county or riket
-// without its own figures is the sum of its municipalities for the years
-// where all of them have one (counts only; a rate cannot be summed). The
-// second result says whether the series was summed.
-func (e *Env) regionSeries(t *Table, code string) (derive.Series, bool) {
+// takes its own figures (SCB's county and riket rows) where it has them,
+// and for every other year the sum of its municipalities where all of
+// them have a figure (counts only; a rate cannot be summed), so a county
+// is drawn for every year that has figures, not only the years its own
+// row was fetched. The second result holds the years that are sums, for
+// the "summa av länets kommuner" label.
+func (e *Env) regionSeries(t *Table, code string) (derive.Series, map[int]bool) {
 	if t == nil {
-		return nil, false
+		return nil, nil
 	}
-	if s := t.Series(code); len(s) > 0 {
-		return s, false
-	}
+	own := t.Series(code)
 	kind := domain.KindOf(code)
 	if t.Indicator.Rate || (kind != domain.KindCounty && kind != domain.KindCountry) {
-		return nil, false
+		return own, nil
 	}
 	t.sumMu.Lock()
 	defer t.sumMu.Unlock()
 	if r, ok := t.sums[code]; ok {
-		return r.series, r.ok
+		return r.series, r.years
 	}
-	s := e.sumOfMunicipalities(t, code, kind)
+	sums := e.sumOfMunicipalities(t, code, kind)
+	out := derive.Series{}
+	var years map[int]bool
+	for y, v := range own {
+		out[y] = v
+	}
+	for y, v := range sums {
+		if _, ok := own[y]; !ok {
+			out[y] = v
+			if years == nil {
+				years = map[int]bool{}
+			}
+			years[y] = true
+		}
+	}
+	if len(out) == 0 {
+		out = nil
+	}
 	if t.sums == nil {
 		t.sums = map[string]summed{}
 	}
-	t.sums[code] = summed{series: s, ok: s != nil}
-	return s, s != nil
+	t.sums[code] = summed{series: out, years: years}
+	return out, years
 }
 
 // sumOfMunicipalities adds up a county's (or the country's)
@@ -109,8 +127,10 @@ func (e *Env) sumOfMunicipalities(t *Table, code string, kind domain.RegionKind)
 	return out
 }
 
-// measured applies the measure to one region's series.
-func (e *Env) measured(in inputs, code string, m derive.Measure, base, period int) (derive.Series, bool) {
+// measured applies the measure to one region's series. The second result
+// holds the years of the region's own series that are sums of its
+// municipalities (see regionSeries).
+func (e *Env) measured(in inputs, code string, m derive.Measure, base, period int) (derive.Series, map[int]bool) {
 	vals, summed := e.regionSeries(in.values, code)
 	if vals == nil {
 		return nil, summed
@@ -142,30 +162,26 @@ func latestYear(t *Table, codes []string) int {
 	return 0
 }
 
-// memberSeries measures every member's series once, in member order.
-// Views then read year after year from these instead of measuring again
-// per year, which made the overview quadratic in the number of years.
-func (e *Env) memberSeries(in inputs, m derive.Measure, base, period int) []derive.Series {
-	out := make([]derive.Series, len(e.Members))
-	for i, c := range e.Members {
+// groupSeries measures every group member's series once, in the group's
+// order. Views then read year after year from these instead of measuring
+// again per year, which made the overview quadratic in the number of years.
+func (e *Env) groupSeries(g Group, in inputs, m derive.Measure, base, period int) []derive.Series {
+	out := make([]derive.Series, len(g.Codes))
+	for i, c := range g.Codes {
 		out[i], _ = e.measured(in, c, m, base, period)
 	}
 	return out
 }
 
-// yearValues returns the members' values in one year, by code and as a
-// list in member order: sums over a map would add in random order and
-// make the mean differ in the last digit from request to request.
-func (e *Env) yearValues(series []derive.Series, year int) (map[string]float64, []float64) {
+// yearValues returns the group members' values in one year by code.
+func yearValues(g Group, series []derive.Series, year int) map[string]float64 {
 	out := map[string]float64{}
-	var list []float64
 	for i, s := range series {
 		if v, ok := s[year]; ok {
-			out[e.Members[i]] = v
-			list = append(list, v)
+			out[g.Codes[i]] = v
 		}
 	}
-	return out, list
+	return out
 }
 
 func sortedYears(s derive.Series) []int {

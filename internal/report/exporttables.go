@@ -108,6 +108,12 @@ func (v *TrendView) ExportTables(describe Describer) []export.Table {
 	for _, s := range v.Series {
 		cols = append(cols, export.Column{Header: s.Name + " (" + s.Code + ")", Numeric: true, Decimals: v.Decimals})
 	}
+	for _, s := range v.Refs {
+		cols = append(cols, export.Column{Header: s.Name, Numeric: true, Decimals: v.Decimals})
+		if s.Kind == "median" {
+			cols = append(cols, export.Column{Header: s.Name + ": medlemmar med siffra (av " + strconv.Itoa(s.Of) + ")", Numeric: true})
+		}
+	}
 	t := export.Table{
 		Title:   v.Indicator.Name + ", " + v.Params.Measure.Label(),
 		Sheet:   "Trend",
@@ -118,10 +124,17 @@ func (v *TrendView) ExportTables(describe Describer) []export.Table {
 	if v.Params.Measure == derive.MeasureIndex {
 		t.Notes = append(t.Notes, "Index: basår "+strconv.Itoa(v.Params.Base)+" = 100.")
 	}
+	t.Notes = append(t.Notes, "Medianen tas varje år över de medlemmar i "+v.Group.Name+" som har en siffra; län och riket utan egen siffra är summan av kommunerna när alla har en siffra.")
 	for i, y := range v.Years {
 		row := []export.Value{export.Number(float64(y))}
 		for _, s := range v.Series {
 			row = append(row, num(s.Values[i]))
+		}
+		for _, s := range v.Refs {
+			row = append(row, num(s.Values[i]))
+			if s.Kind == "median" {
+				row = append(row, export.Number(float64(s.N[i])))
+			}
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -162,9 +175,10 @@ func (v *ProfileView) ExportTables(describe Describer) []export.Table {
 			Columns: []export.Column{
 				{Header: "År", Numeric: true},
 				{Header: v.Region.Name + " (" + pi.Indicator.Unit + ")", Numeric: true, Decimals: pi.Indicator.Decimals},
-				{Header: "Rang bland medlemmarna", Numeric: true},
-				{Header: "Antal medlemmar med siffra", Numeric: true},
-				{Header: "Nätverkets median", Numeric: true, Decimals: pi.Indicator.Decimals},
+				{Header: "Rang i gruppen", Numeric: true},
+				{Header: "Antal i gruppen med siffra", Numeric: true},
+				{Header: "Median, " + v.Group.Name, Numeric: true, Decimals: pi.Indicator.Decimals},
+				{Header: "Medlemmar i medianen (av " + strconv.Itoa(pi.GroupSize) + ")", Numeric: true},
 				{Header: v.County.Name, Numeric: true, Decimals: pi.Indicator.Decimals},
 				{Header: "Riket", Numeric: true, Decimals: pi.Indicator.Decimals},
 			},
@@ -175,7 +189,7 @@ func (v *ProfileView) ExportTables(describe Describer) []export.Table {
 			if pi.Ranks[i] > 0 {
 				rank = export.Number(float64(pi.Ranks[i]))
 			}
-			t.Rows = append(t.Rows, []export.Value{export.Number(float64(y)), num(pi.Own[i]), rank, export.Number(float64(pi.Ranked[i])), num(pi.Median[i]), num(pi.County[i]), num(pi.Riket[i])})
+			t.Rows = append(t.Rows, []export.Value{export.Number(float64(y)), num(pi.Own[i]), rank, export.Number(float64(pi.Ranked[i])), num(pi.Median[i]), export.Number(float64(pi.MedianN[i])), num(pi.County[i]), num(pi.Riket[i])})
 		}
 		out = append(out, t)
 	}
@@ -194,14 +208,19 @@ func (v *OverviewView) ExportTables(describe Describer) []export.Table {
 			export.Column{Header: ind.Name + ": förändring 5 år (%)", Numeric: true, Decimals: 1},
 		)
 	}
-	t := export.Table{Title: "Översikt", Sheet: "Översikt", Columns: cols, Sources: notes(v.Sources, describe), Notes: []string{v.Precedence}}
+	t := export.Table{Title: "Översikt", Sheet: "Översikt", Columns: cols, Sources: notes(v.Sources, describe), Notes: []string{v.Precedence,
+		"Nätverkets median av förändringen är medianen av medlemmarnas egna förändringar, bara bland medlemmar med siffror för båda åren."}}
 	rows := append(append([]OverviewRow(nil), v.Rows...), v.Refs...)
 	for _, r := range rows {
 		code := export.Text(r.Code)
 		if r.Kind == "median" {
 			code = export.Missing()
 		}
-		row := []export.Value{code, export.Text(r.Name)}
+		name := r.Name
+		if r.Kind == "median" && len(r.Cells) > 0 && r.Cells[0].Of > 0 {
+			name += " (" + strconv.Itoa(r.Cells[0].Of) + " medlemmar)"
+		}
+		row := []export.Value{code, export.Text(name)}
 		for _, c := range r.Cells {
 			year := export.Missing()
 			if c.Latest != nil {

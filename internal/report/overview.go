@@ -20,6 +20,33 @@ type OverviewCell struct {
 	SparkYears []int
 	Spark      []*float64
 	Source     *domain.Source
+	// For the network median row only: how many members each figure
+	// counted (Of is the network's size). The median of the changes is the
+	// median of the members' own changes, over the members with both
+	// years; it is never the change of the median.
+	N, Change1N, Change5N, Of int
+	SparkN                    []int // aligned with Spark
+}
+
+// Partial reports whether the median figure counted fewer than all members.
+func (c OverviewCell) Partial() bool { return c.Of > 0 && c.N < c.Of }
+
+// Change1Partial and Change5Partial: the same for the changes.
+func (c OverviewCell) Change1Partial() bool { return c.Of > 0 && c.Change1N < c.Of }
+
+// Change5Partial: see Change1Partial.
+func (c OverviewCell) Change5Partial() bool { return c.Of > 0 && c.Change5N < c.Of }
+
+// SparkPartial reports per spark point whether it counted fewer than all.
+func (c OverviewCell) SparkPartial() []bool {
+	if c.Of == 0 {
+		return nil
+	}
+	out := make([]bool, len(c.SparkN))
+	for i, n := range c.SparkN {
+		out[i] = n < c.Of
+	}
+	return out
 }
 
 // OverviewRow is a member, the network median or riket.
@@ -79,16 +106,9 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool) 
 	}
 	med := OverviewRow{Code: "median", Name: env.NetworkName + ", median", Kind: "median"}
 	riket := OverviewRow{Code: domain.RiketCode, Name: "Riket", Kind: "riket"}
+	net := env.Network()
 	for _, t := range tables {
-		ms := derive.Series{}
-		absolute := env.memberSeries(inputs{values: t}, derive.MeasureAbsolute, 0, 0)
-		for _, y := range t.Years {
-			_, list := env.yearValues(absolute, y)
-			if m, ok := derive.Median(list); ok {
-				ms[y] = m
-			}
-		}
-		med.Cells = append(med.Cells, cellOf(t, ms))
+		med.Cells = append(med.Cells, medianCell(env, net, t))
 		rs, _ := env.regionSeries(t, domain.RiketCode)
 		cell := cellOf(t, rs)
 		if src, ok := t.Source(domain.RiketCode, cell.Year); ok && cell.Latest != nil {
@@ -138,6 +158,33 @@ func cellOf(t *Table, s derive.Series) OverviewCell {
 			c.SparkYears = append(c.SparkYears, y)
 			c.Spark = append(c.Spark, ptr(s[y], hasYear(s, y)))
 		}
+	}
+	return c
+}
+
+// medianCell is the network median's cell: the median level of the
+// members with a figure in the latest year, the median of the members'
+// own 1- and 5-year changes over the members with both years, and the
+// yearly medians for the spark, each with how many members it counted.
+func medianCell(env *Env, g Group, t *Table) OverviewCell {
+	in := inputs{values: t}
+	levels := aggregateSeries(env.groupSeries(g, in, derive.MeasureAbsolute, 0, 0), t.Years)
+	c := cellOf(t, medianSeries(levels))
+	c.Of = len(g.Codes)
+	if c.Latest == nil {
+		return c
+	}
+	c.N = levels[c.Year].N
+	c.Change1, c.Change1N = nil, 0
+	c.Change5, c.Change5N = nil, 0
+	if a, ok := aggregateYear(env.groupSeries(g, in, derive.MeasureChange, 0, 1), c.Year); ok {
+		c.Change1, c.Change1N = ptr(a.Median, true), a.N
+	}
+	if a, ok := aggregateYear(env.groupSeries(g, in, derive.MeasureChange, 0, 5), c.Year); ok {
+		c.Change5, c.Change5N = ptr(a.Median, true), a.N
+	}
+	for _, y := range c.SparkYears {
+		c.SparkN = append(c.SparkN, levels[y].N)
 	}
 	return c
 }

@@ -13,11 +13,16 @@ type ProfileIndicator struct {
 	Years     []int
 	Own       []*float64 // the municipality, aligned with Years
 	OwnSource []*domain.Source
-	Median    []*float64 // network median
+	Median    []*float64 // the group's median of the members with a figure that year
+	MedianN   []int      // how many of the group's members that median counted
 	County    []*float64
 	Riket     []*float64
-	Ranks     []int // rank among members (1 = highest); 0 when missing
-	Ranked    []int // how many members had a figure that year
+	// CountySummed and RiketSummed mark the years whose figure is the sum
+	// of the municipalities, not SCB's own county or riket row.
+	CountySummed []bool
+	RiketSummed  []bool
+	Ranks        []int // rank among the group and the municipality (1 = highest); 0 when missing
+	Ranked       []int // how many of them had a figure that year
 	// Chart is what the chart draws: counts are indexed to ChartBase so a
 	// municipality, the network and riket share one axis; rates are drawn
 	// as they are.
@@ -27,6 +32,10 @@ type ProfileIndicator struct {
 	ChartMedian  []*float64
 	ChartCounty  []*float64
 	ChartRiket   []*float64
+	// ChartMedianN counts the members behind each chart median point;
+	// fewer than the group's size draws the point hollow.
+	ChartMedianN []int
+	GroupSize    int // how many members the group has
 	Latest       *float64
 	LatestYear   int
 	Change1      *float64
@@ -39,69 +48,75 @@ type ProfileView struct {
 	Region     domain.Region
 	County     domain.Region
 	Member     bool
+	Group      Group
 	Indicators []ProfileIndicator
 	Precedence string
 }
 
 // Profile builds every indicator's series for one municipality against the
-// network median, its county and riket.
-func Profile(ctx context.Context, env *Env, d *Data, code string) (*ProfileView, error) {
+// group's median (the network unless g says otherwise), its county and
+// riket.
+func Profile(ctx context.Context, env *Env, d *Data, code string, g Group) (*ProfileView, error) {
 	r, ok := env.Regions.Get(code)
 	if !ok || r.Kind() != domain.KindMunicipality {
 		return nil, domain.NotFound("kommunen %q finns inte", code)
 	}
 	county, _ := env.Regions.Get(r.CountyCode)
-	v := &ProfileView{Region: r, County: county, Member: env.IsMember(code), Precedence: env.Precedence.Describe()}
+	g = env.orNetwork(g)
+	v := &ProfileView{Region: r, County: county, Member: env.IsMember(code), Group: g, Precedence: env.Precedence.Describe()}
+	ranked := g
+	if !g.Has(code) {
+		ranked.Codes = append(append([]string(nil), g.Codes...), code)
+	}
 	for _, ind := range env.Catalogue.All() {
 		t, err := d.Table(ctx, ind.ID)
 		if err != nil {
 			return nil, err
 		}
 		in := inputs{values: t}
-		pi := ProfileIndicator{Indicator: ind, Years: t.Years}
+		pi := ProfileIndicator{Indicator: ind, Years: t.Years, GroupSize: len(g.Codes)}
 		own := t.Series(code)
-		countyS, _ := env.regionSeries(t, county.Code)
-		riket, _ := env.regionSeries(t, domain.RiketCode)
-		medians := derive.Series{}
-		absolute := env.memberSeries(in, derive.MeasureAbsolute, 0, 0)
+		countyS, countySum := env.regionSeries(t, county.Code)
+		riket, riketSum := env.regionSeries(t, domain.RiketCode)
+		// A level's median for a year is over the members with a figure
+		// that year; the table says how many that was.
+		aggs := aggregateSeries(env.groupSeries(g, in, derive.MeasureAbsolute, 0, 0), t.Years)
+		medians := medianSeries(aggs)
+		rankSeries := env.groupSeries(ranked, in, derive.MeasureAbsolute, 0, 0)
 		for _, y := range t.Years {
-			vals, list := env.yearValues(absolute, y)
-			if m, ok := derive.Median(list); ok {
-				medians[y] = m
-			}
-			rank, n := rankOf(vals, code)
+			rank, n := rankOf(yearValues(ranked, rankSeries, y), code)
 			pi.Ranks = append(pi.Ranks, rank)
 			pi.Ranked = append(pi.Ranked, n)
 			pi.Own = append(pi.Own, ptr(own[y], hasYear(own, y)))
 			pi.OwnSource = append(pi.OwnSource, sourceAt(t, code, y))
 			pi.Median = append(pi.Median, ptr(medians[y], hasYear(medians, y)))
+			pi.MedianN = append(pi.MedianN, aggs[y].N)
 			pi.County = append(pi.County, ptr(countyS[y], hasYear(countyS, y)))
+			pi.CountySummed = append(pi.CountySummed, countySum[y])
 			pi.Riket = append(pi.Riket, ptr(riket[y], hasYear(riket, y)))
+			pi.RiketSummed = append(pi.RiketSummed, riketSum[y])
 		}
 		pi.ChartMeasure = derive.MeasureAbsolute
-		chartOwn, chartMed, chartCounty, chartRiket := own, medians, countyS, riket
+		chartOwn, chartCounty, chartRiket := own, countyS, riket
+		chartAggs := aggs
 		if !ind.Rate {
 			// Counts differ in scale by orders of magnitude: index them to
 			// the first year the municipality has a figure. The network
-			// line is the median of the members' own indexes, so members
+			// line is the median of the members' own indexes (members
+			// without a figure in the base year do not count), so members
 			// without figures in some years cannot make it jump.
 			pi.ChartMeasure = derive.MeasureIndex
 			pi.ChartBase = firstYearAll(t.Years, own)
 			chartOwn = derive.Index(own, pi.ChartBase)
 			chartCounty = derive.Index(countyS, pi.ChartBase)
 			chartRiket = derive.Index(riket, pi.ChartBase)
-			chartMed = derive.Series{}
-			indexed := env.memberSeries(in, derive.MeasureIndex, pi.ChartBase, 0)
-			for _, y := range t.Years {
-				_, list := env.yearValues(indexed, y)
-				if m, ok := derive.Median(list); ok {
-					chartMed[y] = m
-				}
-			}
+			chartAggs = aggregateSeries(env.groupSeries(g, in, derive.MeasureIndex, pi.ChartBase, 0), t.Years)
 		}
+		chartMed := medianSeries(chartAggs)
 		for _, y := range t.Years {
 			pi.ChartOwn = append(pi.ChartOwn, ptr(chartOwn[y], hasYear(chartOwn, y)))
 			pi.ChartMedian = append(pi.ChartMedian, ptr(chartMed[y], hasYear(chartMed, y)))
+			pi.ChartMedianN = append(pi.ChartMedianN, chartAggs[y].N)
 			pi.ChartCounty = append(pi.ChartCounty, ptr(chartCounty[y], hasYear(chartCounty, y)))
 			pi.ChartRiket = append(pi.ChartRiket, ptr(chartRiket[y], hasYear(chartRiket, y)))
 		}
@@ -111,10 +126,43 @@ func Profile(ctx context.Context, env *Env, d *Data, code string) (*ProfileView,
 			pi.Change1 = ptr(derive.Change(own, pi.LatestYear, 1))
 			pi.Change5 = ptr(derive.Change(own, pi.LatestYear, 5))
 		}
-		pi.Sources = t.Sources(append([]string{code, county.Code, domain.RiketCode}, env.Members...), nil)
+		pi.Sources = t.Sources(append([]string{code, county.Code, domain.RiketCode}, g.Codes...), nil)
 		v.Indicators = append(v.Indicators, pi)
 	}
 	return v, nil
+}
+
+// MedianNote is "n av N medlemmar" for the table's median in year index
+// j when fewer than all members counted, else "".
+func (pi ProfileIndicator) MedianNote(j int) string {
+	if j < 0 || j >= len(pi.MedianN) {
+		return ""
+	}
+	return Aggregate{N: pi.MedianN[j], Of: pi.GroupSize}.CountNote()
+}
+
+// ChartMedianHollow marks the chart's median points that counted fewer
+// than all members.
+func (pi ProfileIndicator) ChartMedianHollow() []bool {
+	out := make([]bool, len(pi.ChartMedianN))
+	for i, n := range pi.ChartMedianN {
+		out[i] = n > 0 && n < pi.GroupSize
+	}
+	return out
+}
+
+// CountyNote and RiketNote say "summa av kommunerna" for a year whose
+// figure is the sum of the municipalities rather than SCB's own row.
+func (pi ProfileIndicator) CountyNote(j int) string { return sumNote(pi.CountySummed, j) }
+
+// RiketNote: see CountyNote.
+func (pi ProfileIndicator) RiketNote(j int) string { return sumNote(pi.RiketSummed, j) }
+
+func sumNote(summed []bool, j int) string {
+	if j >= 0 && j < len(summed) && summed[j] {
+		return "summa av kommunerna"
+	}
+	return ""
 }
 
 // rankOf is code's rank among the values (1 = highest; ties share) and

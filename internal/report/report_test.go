@@ -61,7 +61,7 @@ func TestCompareAbsolute(t *testing.T) {
 		t.Errorf("default year = %d, want the latest, 2024", v.Params.Year)
 	}
 	// Members' populations 31 Dec 2024, highest first.
-	want := []string{"2580", "2482", "2284", "2081", "0882", "1493", "2584", "0382", "0562", "1060", "0481"}
+	want := []string{"2580", "2482", "1488", "2284", "2081", "0882", "1493", "2584", "0382", "0562", "1060", "0481"}
 	for i, r := range v.Rows {
 		if r.Code != want[i] || r.Rank != i+1 {
 			t.Errorf("row %d = %s rank %d, want %s rank %d", i, r.Code, r.Rank, want[i], i+1)
@@ -71,17 +71,23 @@ func TestCompareAbsolute(t *testing.T) {
 	for _, r := range v.Refs {
 		refs[r.Kind] = r.Value
 	}
-	// Median of the 11 members = the 6th value, Mariestad's 24 583.
-	// Mean = 407 387 / 11. Blekinge län = sum of its five municipalities
-	// (13 000 + 66 301 + 28 741 + 31 751 + 17 430). Riket from SCB.
-	checks := map[string]float64{"median": 24583, "mean": 407387.0 / 11, "county": 157223, "riket": 10587710}
+	// Median of the 12 members = the mean of the 6th and 7th values,
+	// Oskarshamn's 26 923 and Mariestad's 24 583: 25 753. Mean = 466 390
+	// / 12. Blekinge län = sum of its five municipalities (13 000 +
+	// 66 301 + 28 741 + 31 751 + 17 430). Riket from SCB.
+	checks := map[string]float64{"median": 25753, "mean": 466390.0 / 12, "county": 157223, "riket": 10587710}
 	for k, w := range checks {
 		if refs[k] == nil || !near(*refs[k], w) {
 			t.Errorf("%s = %v, want %v", k, refs[k], w)
 		}
 	}
-	if !v.Rows[9].Selected || v.Rows[9].Source == nil || v.Rows[9].Source.Ref != "rh_beeswarm_2024" {
-		t.Errorf("Olofström row = %+v", v.Rows[9])
+	if !v.Rows[10].Selected || v.Rows[10].Source == nil || v.Rows[10].Source.Ref != "rh_beeswarm_2024" {
+		t.Errorf("Olofström row = %+v", v.Rows[10])
+	}
+	for _, r := range v.Refs {
+		if r.Partial || (r.Kind == "median" && r.Note != "") {
+			t.Errorf("all 12 members have a 2024 figure, yet %s says %q", r.Kind, r.Note)
+		}
 	}
 }
 
@@ -138,7 +144,7 @@ func TestCompareWithoutFiguresIsAllMissing(t *testing.T) {
 
 func TestProfileRanksAndCounty(t *testing.T) {
 	env, d, _ := setup(t)
-	v, err := Profile(context.Background(), env, d, "1060")
+	v, err := Profile(context.Background(), env, d, "1060", Group{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,8 +153,8 @@ func TestProfileRanksAndCounty(t *testing.T) {
 	}
 	pop := v.Indicators[0]
 	i := sort.SearchInts(pop.Years, 2024)
-	if pop.Ranks[i] != 10 || pop.Ranked[i] != 11 {
-		t.Errorf("2024 rank %d of %d, want 10 of 11", pop.Ranks[i], pop.Ranked[i])
+	if pop.Ranks[i] != 11 || pop.Ranked[i] != 12 {
+		t.Errorf("2024 rank %d of %d, want 11 of 12", pop.Ranks[i], pop.Ranked[i])
 	}
 	if pop.County[i] == nil || *pop.County[i] != 157223 {
 		t.Errorf("Blekinge 2024 = %v", pop.County[i])

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"slices"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -16,6 +17,9 @@ type TrendParams struct {
 	Codes     []string // empty: the members
 	Measure   derive.Measure
 	Base      int
+	// Group gives the median line (and the lines when Codes is empty);
+	// empty: the network.
+	Group Group
 }
 
 // TrendSeries is one line.
@@ -27,6 +31,52 @@ type TrendSeries struct {
 	// Sources is each figure's provenance, aligned with Values (nil where
 	// missing or where the figure is a sum of municipalities).
 	Sources []*domain.Source
+	// Kind is "" for a municipality's line, or "median", "county" or
+	// "riket" for a reference line.
+	Kind string
+	// N counts, for the median line, the members behind each point; a
+	// point that counted fewer than Of is drawn hollow.
+	N  []int
+	Of int
+	// Summed marks, for county and riket, the years that are sums of the
+	// municipalities rather than SCB's own row.
+	Summed []bool
+}
+
+// Partial reports per point whether a median counted fewer than all the
+// group's members.
+func (s TrendSeries) Partial() []bool {
+	if s.Kind != "median" {
+		return nil
+	}
+	out := make([]bool, len(s.N))
+	for i, n := range s.N {
+		out[i] = n > 0 && n < s.Of
+	}
+	return out
+}
+
+// CountNote is, for year index i of a median line, "n av N medlemmar"
+// when fewer than all counted; for a county or riket line "summa av
+// kommunerna" when the figure is a sum; else "".
+func (s TrendSeries) CountNote(i int) string {
+	switch {
+	case s.Kind == "median" && i < len(s.N) && s.Values[i] != nil:
+		return Aggregate{N: s.N[i], Of: s.Of}.CountNote()
+	case i < len(s.Summed) && s.Summed[i]:
+		return "summa av kommunerna"
+	}
+	return ""
+}
+
+// AnySummed reports whether any year of the line is a sum of municipalities.
+func (s TrendSeries) AnySummed() bool {
+	for _, b := range s.Summed {
+		if b {
+			return true
+		}
+	}
+	return false
 }
 
 // TrendView is the Trend page.
@@ -37,6 +87,8 @@ type TrendView struct {
 	Decimals   int
 	Years      []int
 	Series     []TrendSeries
+	Refs       []TrendSeries // the group's median, the county, riket
+	Group      Group
 	Sources    []domain.Source
 	Precedence string
 }
@@ -53,8 +105,10 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 	if p.Measure != derive.MeasureAbsolute && p.Measure != derive.MeasureIndex {
 		return nil, domain.Invalid("måttet %q finns inte för trender; välj absolut eller index", p.Measure)
 	}
-	if len(p.Codes) == 0 {
-		p.Codes = append([]string(nil), env.Members...)
+	g := env.orNetwork(p.Group)
+	p.Group = g
+	if len(p.Codes) == 0 && len(g.Codes) <= MaxTrendLines {
+		p.Codes = append([]string(nil), g.Codes...)
 	}
 	if len(p.Codes) > MaxTrendLines {
 		return nil, domain.Invalid("välj högst %d kommuner", MaxTrendLines)
@@ -76,7 +130,7 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 		}
 		p.Base = firstYearAll(t.Years, ss...)
 	}
-	v := &TrendView{Params: p, Indicator: ind, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure), Years: t.Years, Precedence: env.Precedence.Describe()}
+	v := &TrendView{Params: p, Indicator: ind, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure), Years: t.Years, Group: g, Precedence: env.Precedence.Describe()}
 	for _, c := range p.Codes {
 		s, _ := env.measured(inputs{values: t}, c, p.Measure, p.Base, 0)
 		ts := TrendSeries{Code: c, Name: env.Regions.Name(c), Member: env.IsMember(c)}
@@ -86,6 +140,59 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 		}
 		v.Series = append(v.Series, ts)
 	}
-	v.Sources = t.Sources(p.Codes, nil)
+	v.Refs = trendRefs(env, t, p, g)
+	srcCodes := append([]string{domain.RiketCode}, p.Codes...)
+	srcCodes = append(srcCodes, g.Codes...)
+	for _, r := range v.Refs {
+		if r.Kind == "county" {
+			srcCodes = append(srcCodes, r.Code)
+		}
+	}
+	v.Sources = t.Sources(srcCodes, nil)
 	return v, nil
+}
+
+// trendRefs are the reference lines: the group's median (of the members'
+// own figures or own indexes, year by year over the members that have
+// one), the county of the first municipality shown, and riket.
+func trendRefs(env *Env, t *Table, p TrendParams, g Group) []TrendSeries {
+	aggs := aggregateSeries(env.groupSeries(g, inputs{values: t}, p.Measure, p.Base, 0), t.Years)
+	med := TrendSeries{Code: "median", Name: g.Name + ", median", Kind: "median", Of: len(g.Codes)}
+	for _, y := range t.Years {
+		a, ok := aggs[y]
+		med.Values = append(med.Values, ptr(a.Median, ok))
+		med.N = append(med.N, a.N)
+		med.Sources = append(med.Sources, nil)
+	}
+	refs := []TrendSeries{med}
+	var regions []string
+	for _, c := range p.Codes {
+		if r, ok := env.Regions.Get(c); ok && r.Kind() == domain.KindMunicipality {
+			regions = append(regions, r.CountyCode)
+			break
+		}
+	}
+	regions = append(regions, domain.RiketCode)
+	for _, code := range regions {
+		if slices.Contains(p.Codes, code) {
+			continue // already a line of its own
+		}
+		s, summed := env.measured(inputs{values: t}, code, p.Measure, p.Base, 0)
+		kind := "county"
+		if code == domain.RiketCode {
+			kind = "riket"
+		}
+		ts := TrendSeries{Code: code, Name: env.Regions.Name(code), Kind: kind}
+		for _, y := range t.Years {
+			ts.Values = append(ts.Values, ptr(s[y], hasYear(s, y)))
+			ts.Summed = append(ts.Summed, summed[y])
+			if summed[y] {
+				ts.Sources = append(ts.Sources, nil)
+			} else {
+				ts.Sources = append(ts.Sources, sourceAt(t, code, y))
+			}
+		}
+		refs = append(refs, ts)
+	}
+	return refs
 }

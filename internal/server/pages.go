@@ -166,7 +166,11 @@ func (s *Server) comparePage(c *fiber.Ctx) error {
 		var refs []charts.RefLine
 		for _, r := range v.Refs {
 			if r.Kind == "median" || r.Kind == "mean" || comparable {
-				refs = append(refs, charts.RefLine{Kind: r.Kind, Label: shortRef(r), Value: r.Value})
+				label := shortRef(r)
+				if r.Partial {
+					label += " (" + r.Note + ")"
+				}
+				refs = append(refs, charts.RefLine{Kind: r.Kind, Label: label, Value: r.Value})
 			}
 		}
 		title := v.Indicator.Name + " " + strconv.Itoa(v.Params.Year)
@@ -214,7 +218,7 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 	}
 	code := strings.Clone(c.Params("code"))
 	return s.serveCached(c, func() ([]byte, string, string, error) {
-		v, err := report.Profile(c.UserContext(), s.deps.Env, s.deps.Data, code)
+		v, err := report.Profile(c.UserContext(), s.deps.Env, s.deps.Data, code, report.Group{})
 		if err != nil {
 			return nil, "", "", err
 		}
@@ -231,7 +235,7 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 			}
 			lines := []charts.Line{
 				{Name: v.Region.Name, Values: pi.ChartOwn, Kind: "selected"},
-				{Name: s.deps.Env.NetworkName + ", median", Values: pi.ChartMedian, Kind: "median"},
+				{Name: v.Group.Name + ", median", Values: pi.ChartMedian, Kind: "median", Hollow: pi.ChartMedianHollow()},
 				{Name: v.County.Name, Values: pi.ChartCounty, Kind: "county"},
 				{Name: "Riket", Values: pi.ChartRiket, Kind: "riket"},
 			}
@@ -316,9 +320,12 @@ func (s *Server) trendPage(c *fiber.Ctx) error {
 		if format != "" {
 			return download(v.ExportTables(describe), format, fileName("trend", v.Indicator.ID, string(v.Params.Measure)))
 		}
-		lines := make([]charts.Line, len(v.Series))
-		for i, ts := range v.Series {
-			lines[i] = charts.Line{Name: ts.Name, Values: ts.Values}
+		lines := make([]charts.Line, 0, len(v.Series)+len(v.Refs))
+		for _, ts := range v.Series {
+			lines = append(lines, charts.Line{Name: ts.Name, Values: ts.Values})
+		}
+		for _, ts := range v.Refs {
+			lines = append(lines, charts.Line{Name: ts.Name, Values: ts.Values, Kind: ts.Kind, Hollow: ts.Partial()})
 		}
 		sub := v.Unit
 		if v.Params.Measure == derive.MeasureIndex {
@@ -497,7 +504,7 @@ func (s *Server) overviewPage(c *fiber.Ctx) error {
 					continue
 				}
 				ind := v.Indicators[i]
-				ch, err := embedChart(charts.Spark("spark-"+row.Code+"-"+ind.ID, cell.SparkYears, cell.Spark, charts.Format{Decimals: ind.Decimals, Unit: ind.Unit}))
+				ch, err := embedChart(charts.Spark("spark-"+row.Code+"-"+ind.ID, cell.SparkYears, cell.Spark, cell.SparkPartial(), charts.Format{Decimals: ind.Decimals, Unit: ind.Unit}))
 				if err != nil {
 					return nil, "", "", err
 				}
