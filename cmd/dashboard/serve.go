@@ -35,23 +35,22 @@ func serve(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	env := a.env()
-	server.SetSourceDescriber(bundled.Describe)
 	evidence := map[string]string{}
 	for _, m := range a.cfg.Network.Members {
 		evidence[m.Code] = m.Evidence
 	}
-	// The scheduler drops the page cache after each write; srv is set
-	// before the scheduler starts.
-	var srv *server.Server
 	reg := metrics.NewRegistry() // one registry: /metrics shows requests and runs
-	sched, err := a.newScheduler(scheduler.DefaultRetry, func() { srv.Invalidate() }, reg)
+	data := report.NewData(a.store, env.Catalogue, dataPoll)
+	// After a scheduled write the pages see the new data version at once;
+	// the server's page cache follows the version.
+	sched, err := a.newScheduler(scheduler.DefaultRetry, data.Invalidate, reg)
 	if err != nil {
 		return err
 	}
-	app, srv, err := server.New(server.Deps{
-		Store: a.store, Env: env, Data: report.NewData(a.store, env.Catalogue, dataPoll), Log: a.log,
+	app, _, err := server.New(server.Deps{
+		Store: a.store, Env: env, Data: data, Log: a.log,
 		PublicPages: a.cfg.PublicPages, SecureCookies: a.cfg.SecureCookies, MemberEvidence: evidence,
-		Upload:    uploadLimits(a.cfg.Upload),
+		Upload: uploadLimits(a.cfg.Upload), DescribeSource: bundled.Describe,
 		Scheduler: schedulerView{sched}, Metrics: reg, MetricsAdminOnly: a.cfg.MetricsAdminOnly,
 		FrameAncestors: a.cfg.FrameAncestors,
 	})

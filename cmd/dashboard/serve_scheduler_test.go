@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
-	"github.com/svenskaindustrikommuner/dashboard/internal/server"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
 )
 
@@ -45,7 +44,7 @@ func TestServeRunsACollectorByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	hash, err := server.HashPassword("ett-långt-lösenord")
+	hash, err := domain.HashPassword("ett-långt-lösenord")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
-	"github.com/svenskaindustrikommuner/dashboard/internal/server"
 )
 
 // EnvPassword gives `users add` its password without a terminal, for
@@ -84,7 +83,7 @@ func readPassword(a *app) (string, error) {
 }
 
 func usersAdd(ctx context.Context, a *app, name string, role domain.Role) error {
-	if err := server.CheckUserName(name); err != nil {
+	if err := domain.CheckUserName(name); err != nil {
 		return err
 	}
 	if !role.Valid() {
@@ -94,7 +93,7 @@ func usersAdd(ctx context.Context, a *app, name string, role domain.Role) error 
 	if err != nil {
 		return err
 	}
-	hash, err := server.HashPassword(pw)
+	hash, err := domain.HashPassword(pw)
 	if err != nil {
 		return err
 	}

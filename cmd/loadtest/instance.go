@@ -78,13 +78,12 @@ func startInstance(ctx context.Context, ds reporttest.Dataset, dbURL string) (*i
 
 	env := &report.Env{Regions: cfg.RegionIndex(), Catalogue: cfg.Catalogue(), Members: cfg.MemberCodes(),
 		NetworkName: cfg.Network.Name, Precedence: domain.Precedence(cfg.Precedence)}
-	server.SetSourceDescriber(bundled.Describe)
 	in.Metrics = metrics.NewRegistry()
 	// Requests are logged as in production (JSON, one line each), into a
 	// discarding writer: the formatting is counted, the disk is not.
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	app, srv, err := server.New(server.Deps{Store: st, Env: env, Data: report.NewData(st, env.Catalogue, dataPoll),
-		Log: log, PublicPages: true, Metrics: in.Metrics})
+		Log: log, PublicPages: true, Metrics: in.Metrics, DescribeSource: bundled.Describe})
 	if err != nil {
 		in.Close()
 		return nil, err

@@ -3,8 +3,6 @@ package server
 import (
 	"net/url"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,23 +17,6 @@ func (s *Server) userAdminRoutes(app *fiber.App) {
 	g.Get("", s.usersPage)
 	g.Post("", s.userAdd)
 	g.Post("/ta-bort", s.userRemove)
-}
-
-// CheckUserName refuses names that would be confusing in lists and logs:
-// empty, very long, or with control characters or surrounding spaces. The
-// shell's `users add` applies the same rule.
-func CheckUserName(name string) error {
-	switch {
-	case name == "":
-		return domain.Invalid("ange ett användarnamn")
-	case strings.TrimSpace(name) != name:
-		return domain.Invalid("användarnamnet får inte börja eller sluta med mellanslag")
-	case utf8.RuneCountInString(name) > 64:
-		return domain.Invalid("användarnamnet får ha högst 64 tecken")
-	case !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) || strings.Contains(name, ":"):
-		return domain.Invalid("användarnamnet får inte innehålla kontrolltecken eller kolon")
-	}
-	return nil
 }
 
 type usersContent struct {
@@ -77,7 +58,7 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 			content.Notice = "Användaren " + n + " är tillagd."
 		}
 	}
-	if n := strings.Clone(c.Query("borttagen")); n != "" && CheckUserName(n) == nil {
+	if n := strings.Clone(c.Query("borttagen")); n != "" && domain.CheckUserName(n) == nil {
 		if _, err := s.deps.Store.UserByName(c.UserContext(), n); domain.ErrorCode(err) == domain.CodeNotFound {
 			content.Notice = "Användaren " + n + " är borttagen."
 		}
@@ -98,13 +79,13 @@ func (s *Server) userRefused(c *fiber.Ctx, err error, name string) error {
 func (s *Server) userAdd(c *fiber.Ctx) error {
 	name := strings.Clone(c.FormValue("namn"))
 	role := domain.Role(strings.Clone(c.FormValue("roll")))
-	if err := CheckUserName(name); err != nil {
+	if err := domain.CheckUserName(name); err != nil {
 		return s.userRefused(c, err, name)
 	}
 	if !role.Valid() {
 		return s.userRefused(c, domain.Invalid("välj en roll: läsare, analytiker eller administratör"), name)
 	}
-	hash, err := HashPassword(c.FormValue("losenord"))
+	hash, err := domain.HashPassword(c.FormValue("losenord"))
 	if err != nil {
 		return s.userRefused(c, err, name)
 	}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
-	"github.com/svenskaindustrikommuner/dashboard/internal/server"
 	"github.com/svenskaindustrikommuner/dashboard/internal/server/servertest"
 )
 
@@ -96,26 +95,5 @@ func TestAdminUsersPage(t *testing.T) {
 	}
 	if _, page := admin.get("/admin/anvandare?tillagd=mallory"); strings.Contains(page, "mallory") {
 		t.Fatal("the page claims a user that does not exist was added")
-	}
-}
-
-func TestCheckUserName(t *testing.T) {
-	tests := []struct {
-		name string
-		ok   bool
-	}{
-		{"anna", true},
-		{"Åsa Öberg", true},
-		{"", false},
-		{" anna", false},
-		{"an\nna", false},
-		{"anna:x", false},
-		{strings.Repeat("a", 65), false},
-		{strings.Repeat("å", 64), true},
-	}
-	for _, tt := range tests {
-		if err := server.CheckUserName(tt.name); (err == nil) != tt.ok {
-			t.Errorf("CheckUserName(%q) = %v, want ok %v", tt.name, err, tt.ok)
-		}
 	}
 }

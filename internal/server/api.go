@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -32,13 +33,16 @@ func kindName(k domain.RegionKind) string {
 }
 
 // jsonBody marshals for the cache.
-func jsonBody(v any) ([]byte, string, string, error) {
+func jsonBody(v any) (response, error) {
 	b, err := json.Marshal(v)
-	return b, fiber.MIMEApplicationJSONCharsetUTF8, "", err
+	if err != nil {
+		return response{}, fmt.Errorf("api: encode: %w", err)
+	}
+	return response{body: b, ctype: fiber.MIMEApplicationJSONCharsetUTF8}, nil
 }
 
 func (s *Server) apiMunicipalities(c *fiber.Ctx) error {
-	return s.serveCached(c, func() ([]byte, string, string, error) {
+	return s.serveCached(c, func() (response, error) {
 		env := s.deps.Env
 		out := make([]apiRegion, 0, len(env.Regions.All()))
 		for _, r := range env.Regions.All() {
@@ -49,7 +53,7 @@ func (s *Server) apiMunicipalities(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiIndicators(c *fiber.Ctx) error {
-	return s.serveCached(c, func() ([]byte, string, string, error) {
+	return s.serveCached(c, func() (response, error) {
 		return jsonBody(fiber.Map{"data": s.deps.Env.Catalogue.All()})
 	})
 }
@@ -105,12 +109,12 @@ func (s *Server) apiObservations(c *fiber.Ctx) error {
 	if from != 0 && to != 0 && from > to {
 		return badParam("from", "from (%d) är senare än to (%d)", from, to)
 	}
-	return s.serveCached(c, func() ([]byte, string, string, error) {
+	return s.serveCached(c, func() (response, error) {
 		out := []apiObservation{}
 		for _, id := range inds {
 			t, err := s.deps.Data.Table(c.UserContext(), id)
 			if err != nil {
-				return nil, "", "", err
+				return response{}, err
 			}
 			list := codes
 			if len(list) == 0 {
@@ -130,7 +134,7 @@ func (s *Server) apiObservations(c *fiber.Ctx) error {
 				for _, y := range years {
 					src, _ := t.Source(code, y)
 					out = append(out, apiObservation{Municipality: code, Indicator: id, Year: y, Value: series[y],
-						Source: describeSource(src), SourceKind: string(src.Kind), SourceRef: src.Ref, BatchID: src.BatchID, FetchedAt: src.FetchedAt})
+						Source: s.describeSource(src), SourceKind: string(src.Kind), SourceRef: src.Ref, BatchID: src.BatchID, FetchedAt: src.FetchedAt})
 				}
 			}
 		}

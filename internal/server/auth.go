@@ -29,21 +29,6 @@ const (
 	localsBasic     = "sik.basic"
 )
 
-// HashPassword hashes a password with bcrypt; the cost is bcrypt's default.
-func HashPassword(pw string) (string, error) {
-	if len(pw) < 10 {
-		return "", domain.Invalid("lösenordet måste ha minst 10 tecken")
-	}
-	if len(pw) > 72 {
-		return "", domain.Invalid("lösenordet får ha högst 72 tecken")
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
-	if err != nil {
-		return "", err
-	}
-	return string(h), nil
-}
-
 // dummyHash makes a login for an unknown user cost as much as for a known
 // one, so timing does not reveal which names exist.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)

@@ -18,10 +18,11 @@ import (
 // for another). A new data version makes every old entry unreachable;
 // the LRU bound then drops them.
 type pageCache struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
-	items map[string]*list.Element
+	mu      sync.Mutex
+	max     int
+	ll      *list.List
+	items   map[string]*list.Element
+	version int64 // the newest data version seen
 }
 
 type cached struct {
@@ -98,10 +99,27 @@ func (pc *pageCache) put(e *cached) {
 	}
 }
 
+// advance empties the cache when the data version moves on: entries keyed
+// by an older version can never be hit again. So a writer that only tells
+// report.Data (the scheduler, another instance) frees the memory too.
+func (pc *pageCache) advance(version int64) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if version > pc.version {
+		pc.version = version
+		pc.clear()
+	}
+}
+
 // purge empties the cache (after a local write).
 func (pc *pageCache) purge() {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	pc.clear()
+}
+
+// clear empties the cache; the caller holds mu.
+func (pc *pageCache) clear() {
 	pc.ll.Init()
 	pc.items = map[string]*list.Element{}
 }
@@ -111,14 +129,22 @@ func etagOf(b []byte) string {
 	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }
 
-// serveCached answers from the cache, or builds with fn, stores and
+// response is what a page, API answer or download builds for the cache.
+type response struct {
+	body        []byte
+	ctype       string
+	disposition string // Content-Disposition, for downloads
+}
+
+// serveCached answers from the cache, or builds with build, stores and
 // answers. Logged-in users get fresh pages (their header differs) but the
 // same ETag logic. The ETag lets browsers and proxies revalidate cheaply.
-func (s *Server) serveCached(c *fiber.Ctx, fn func() (body []byte, ctype, disposition string, err error)) error {
+func (s *Server) serveCached(c *fiber.Ctx, build func() (response, error)) error {
 	version, err := s.deps.Data.Version(c.UserContext())
 	if err != nil {
 		return err
 	}
+	s.cache.advance(version)
 	anonymous := c.Cookies(sessionCookie) == ""
 	key := cacheKey(version, c)
 	var e *cached
@@ -131,11 +157,11 @@ func (s *Server) serveCached(c *fiber.Ctx, fn func() (body []byte, ctype, dispos
 		}
 	}
 	if e == nil {
-		body, ctype, disp, err := fn()
+		r, err := build()
 		if err != nil {
 			return err
 		}
-		e = &cached{key: key, body: body, ctype: ctype, etag: etagOf(body), disp: disp}
+		e = &cached{key: key, body: r.body, ctype: r.ctype, etag: etagOf(r.body), disp: r.disposition}
 		if anonymous {
 			s.cache.put(e)
 		}
@@ -164,7 +190,8 @@ func (s *Server) serveCached(c *fiber.Ctx, fn func() (body []byte, ctype, dispos
 	return c.Send(body)
 }
 
-// Invalidate drops cached pages and tables after this instance wrote.
+// Invalidate drops cached pages and tables after this instance wrote, so
+// the next request sees the write at once rather than after the data poll.
 func (s *Server) Invalidate() {
 	s.deps.Data.Invalidate()
 	s.cache.purge()

@@ -28,22 +28,22 @@ func fileName(parts ...string) string {
 
 // download renders tables as xlsx or csv (the first table) with a
 // Content-Disposition naming the file.
-func download(tables []export.Table, format, name string) ([]byte, string, string, error) {
+func download(tables []export.Table, format, name string) (response, error) {
 	var buf bytes.Buffer
 	switch format {
 	case "xlsx":
 		if err := export.WriteXLSX(&buf, tables...); err != nil {
-			return nil, "", "", fmt.Errorf("export %s: %w", name, err)
+			return response{}, fmt.Errorf("export %s: %w", name, err)
 		}
-		return buf.Bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", `attachment; filename="` + name + `.xlsx"`, nil
+		return response{buf.Bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", `attachment; filename="` + name + `.xlsx"`}, nil
 	case "csv":
 		if len(tables) == 0 {
-			return nil, "", "", domain.Invalid("inget att ladda ned")
+			return response{}, domain.Invalid("inget att ladda ned")
 		}
 		if err := export.WriteCSV(&buf, tables[0]); err != nil {
-			return nil, "", "", fmt.Errorf("export %s: %w", name, err)
+			return response{}, fmt.Errorf("export %s: %w", name, err)
 		}
-		return buf.Bytes(), "text/csv; charset=utf-8", `attachment; filename="` + name + `.csv"`, nil
+		return response{buf.Bytes(), "text/csv; charset=utf-8", `attachment; filename="` + name + `.csv"`}, nil
 	}
-	return nil, "", "", fmt.Errorf("export: unknown format %q", format)
+	return response{}, fmt.Errorf("export: unknown format %q", format)
 }

@@ -22,7 +22,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
-	"github.com/svenskaindustrikommuner/dashboard/internal/server"
 	"github.com/svenskaindustrikommuner/dashboard/internal/server/servertest"
 )
 
@@ -137,7 +136,7 @@ var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // addUser creates a user directly in the store.
 func addUser(t testing.TB, inst *servertest.Instance, name string, role domain.Role) {
 	t.Helper()
-	hash, err := server.HashPassword(testPassword)
+	hash, err := domain.HashPassword(testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

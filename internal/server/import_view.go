@@ -155,7 +155,7 @@ func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff dom
 			row.Old = exact(*c.Old)
 		}
 		if c.OldFrom != nil {
-			row.OldFrom = shortSource(c.OldFrom)
+			row.OldFrom = s.shortSource(c.OldFrom)
 		}
 		v.Changes = append(v.Changes, row)
 	}

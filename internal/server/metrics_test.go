@@ -178,7 +178,7 @@ func TestMetricsAccess(t *testing.T) {
 			}
 			if tc.user != "" {
 				const pw = "ett långt testlösenord"
-				hash, err := server.HashPassword(pw)
+				hash, err := domain.HashPassword(pw)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -64,6 +64,82 @@ func formatParam(c *fiber.Ctx) (string, error) {
 	}
 }
 
+// viewParams are the query parameters of the chart pages (Jämför, Trend,
+// Karta), read and checked in one place so that the pages agree on names,
+// ranges and messages, and build their permalinks the same way.
+type viewParams struct {
+	Format    string // "", "xlsx" or "csv"
+	Indicator string // the catalogue's first when not given
+	Kommun    string // as given; Trend reads it as a comma-separated list
+	Year      int    // yearly pages only; 0: the view's latest
+	Measure   derive.Measure
+	Base      int // index base year; 0: the view's first
+	Period    int // yearly pages only; years for the change measure
+}
+
+// parseView reads the chart pages' parameters. Yearly pages (Jämför,
+// Karta) also read the year and the change period; Trend has neither.
+func (s *Server) parseView(c *fiber.Ctx, yearly bool) (viewParams, error) {
+	var p viewParams
+	var err error
+	if p.Format, err = formatParam(c); err != nil {
+		return p, err
+	}
+	p.Indicator, p.Kommun = query(c, pIndicator), query(c, pKommun)
+	if p.Indicator == "" {
+		p.Indicator = s.defaultIndicator()
+	}
+	if yearly {
+		if p.Year, err = yearParam(c, pYear); err != nil {
+			return p, err
+		}
+	}
+	if p.Measure, err = measureParam(c); err != nil {
+		return p, err
+	}
+	if p.Base, err = yearParam(c, pBase); err != nil {
+		return p, err
+	}
+	if yearly {
+		if p.Period, err = intParam(c, pPeriod, 1, 50); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// codes splits Kommun as a list (Trend).
+func (p viewParams) codes() []string {
+	var out []string
+	for _, code := range strings.Split(p.Kommun, ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// links are the permalink and downloads for the parameters a view settled
+// on (defaults filled in): the base year only for the index, the period
+// only for change, so that equal views share one URL.
+func (p viewParams) links(path string) links {
+	kv := []string{pIndicator, p.Indicator, pYear, itoa(p.Year), pKommun, p.Kommun, pMeasure, string(p.Measure)}
+	if p.Measure == derive.MeasureIndex {
+		kv = append(kv, pBase, itoa(p.Base))
+	}
+	if p.Measure == derive.MeasureChange {
+		kv = append(kv, pPeriod, itoa(p.Period))
+	}
+	return linksFor(path, kv...)
+}
+
+func (s *Server) defaultIndicator() string {
+	if all := s.deps.Env.Catalogue.All(); len(all) > 0 {
+		return all[0].ID
+	}
+	return ""
+}
+
 func truncate(s string, n int) string {
 	r := []rune(s)
 	if len(r) > n {

@@ -69,11 +69,7 @@ var funcs = template.FuncMap{
 		}
 		return strconv.FormatFloat(*v, 'g', -1, 64)
 	},
-	"date": report.FormatDate,
-	"sourceText": func(s domain.Source) string {
-		return describeSource(s) + ", hämtad " + report.FormatDate(s.FetchedAt)
-	},
-	"sourceShort":  func(s *domain.Source) string { return shortSource(s) },
+	"date":         report.FormatDate,
 	"measureLabel": func(m derive.Measure) string { return m.Label() },
 	"join":         strings.Join,
 	"add":          func(a, b int) int { return a + b },
@@ -97,21 +93,38 @@ var funcs = template.FuncMap{
 	},
 }
 
-func shortSource(s *domain.Source) string {
-	if s == nil {
+// sourceFuncs are the template functions that name sources; they use the
+// server's describer, so each server has its own.
+func (s *Server) sourceFuncs() template.FuncMap {
+	return template.FuncMap{
+		"sourceText": func(src domain.Source) string {
+			return s.describeSource(src) + ", hämtad " + report.FormatDate(src.FetchedAt)
+		},
+		"sourceShort": s.shortSource,
+	}
+}
+
+// shortSource names a source and its fetch date in one cell; "–" for none.
+func (s *Server) shortSource(src *domain.Source) string {
+	if src == nil {
 		return "–"
 	}
-	return describeSource(*s) + " (" + report.FormatDate(s.FetchedAt) + ")"
+	return s.describeSource(*src) + " (" + report.FormatDate(src.FetchedAt) + ")"
 }
 
 // describeSource names a source for readers; bundled sources get their
-// publisher via the registered describer.
-func describeSource(s domain.Source) string {
-	if sourceDescriber != nil {
-		if d := sourceDescriber(s); d != "" {
+// publisher from Deps.DescribeSource.
+func (s *Server) describeSource(src domain.Source) string {
+	if s.deps.DescribeSource != nil {
+		if d := s.deps.DescribeSource(src); d != "" {
 			return d
 		}
 	}
+	return genericSource(src)
+}
+
+// genericSource names a source by its kind and reference.
+func genericSource(s domain.Source) string {
 	switch s.Kind {
 	case domain.SourceKolada:
 		return "Källa: Kolada, nyckeltal " + s.Ref
@@ -126,15 +139,9 @@ func describeSource(s domain.Source) string {
 	return s.String()
 }
 
-// sourceDescriber is set once at start (SetSourceDescriber) and read-only
-// afterwards.
-var sourceDescriber func(domain.Source) string
-
-// SetSourceDescriber registers a function naming bundled sources. Call it
-// before serving.
-func SetSourceDescriber(f func(domain.Source) string) { sourceDescriber = f }
-
-func loadPages() (*pageSet, error) {
+// loadPages parses every page with the layout, the shared template
+// functions and the server's own (extra).
+func loadPages(extra template.FuncMap) (*pageSet, error) {
 	layout, err := fs.ReadFile(templatesFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("server: templates: %w", err)
@@ -153,7 +160,7 @@ func loadPages() (*pageSet, error) {
 			return nil, fmt.Errorf("server: templates: %w", err)
 		}
 		name := strings.TrimSuffix(e.Name(), ".html")
-		t, err := template.New(name).Funcs(funcs).Parse(string(layout))
+		t, err := template.New(name).Funcs(funcs).Funcs(extra).Parse(string(layout))
 		if err == nil {
 			t, err = t.Parse(string(body))
 		}
@@ -186,6 +193,25 @@ func (s *Server) renderBytes(c *fiber.Ctx, name string, p page) ([]byte, error) 
 		return nil, fmt.Errorf("server: render %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// htmlPage renders a page for serveCached.
+func (s *Server) htmlPage(c *fiber.Ctx, name string, p page) (response, error) {
+	b, err := s.renderBytes(c, name, p)
+	if err != nil {
+		return response{}, err
+	}
+	return response{body: b, ctype: fiber.MIMETextHTMLCharsetUTF8}, nil
+}
+
+// breakYears are the years where an indicator's series breaks, marked on
+// its line charts.
+func breakYears(ind domain.Indicator) []int {
+	out := make([]int, len(ind.Breaks))
+	for i, b := range ind.Breaks {
+		out[i] = b.Year
+	}
+	return out
 }
 
 // render writes a page.

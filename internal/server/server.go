@@ -56,6 +56,9 @@ type Deps struct {
 	// FrameAncestors lists the origins (https://www.example.se) allowed to
 	// show the pages in a frame (config frame_ancestors); empty: none.
 	FrameAncestors []string
+	// DescribeSource names bundled sources (their publisher) for pages,
+	// exports and the API; "" or nil falls back to the kind and reference.
+	DescribeSource func(domain.Source) string
 	// Now is the clock, replaceable in tests.
 	Now func() time.Time
 }
@@ -84,12 +87,13 @@ func New(d Deps) (*fiber.App, *Server, error) {
 	if d.Metrics == nil {
 		d.Metrics = metrics.NewRegistry()
 	}
-	pages, err := loadPages()
+	s := &Server{deps: d, log: d.Log, cache: newPageCache(512), logins: newLoginLimiter(), now: d.Now,
+		security: newSecurityPolicy(d.FrameAncestors, d.SecureCookies)}
+	pages, err := loadPages(s.sourceFuncs())
 	if err != nil {
 		return nil, nil, err
 	}
-	s := &Server{deps: d, log: d.Log, pages: pages, cache: newPageCache(512), logins: newLoginLimiter(), now: d.Now,
-		security: newSecurityPolicy(d.FrameAncestors, d.SecureCookies)}
+	s.pages = pages
 	app := fiber.New(fiber.Config{
 		AppName:               "industrikommuner-dashboard",
 		ErrorHandler:          s.errorHandler,

@@ -80,9 +80,8 @@ func Start(t testing.TB, o Options) *Instance {
 	}
 	env := &report.Env{Regions: cfg.RegionIndex(), Catalogue: cfg.Catalogue(), Members: cfg.MemberCodes(),
 		NetworkName: cfg.Network.Name, Precedence: domain.Precedence(cfg.Precedence)}
-	server.SetSourceDescriber(bundled.Describe)
 	deps := server.Deps{Store: st, Env: env, Data: report.NewData(st, env.Catalogue, o.Poll),
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicPages: !o.Private}
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicPages: !o.Private, DescribeSource: bundled.Describe}
 	if o.Deps != nil {
 		o.Deps(&deps)
 	}

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/svenskaindustrikommuner/dashboard/charts"
+	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/report"
+)
+
+// Jämför (/jamfor): one indicator, one year, every municipality ranked.
+
+type compareContent struct {
+	V          *report.CompareView
+	Chart      *chartEmbed
+	HasData    bool // no figure at all: a notice instead of an empty chart
+	Indicators []option
+	Measures   []option
+	Years      []option
+	BaseYears  []option
+	Kommuner   []option
+	Links      links
+}
+
+func (s *Server) comparePage(c *fiber.Ctx) error {
+	q, err := s.parseView(c, true)
+	if err != nil {
+		return err
+	}
+	p := report.CompareParams{Indicator: q.Indicator, Kommun: q.Kommun, Year: q.Year, Measure: q.Measure, Base: q.Base, Period: q.Period}
+	return s.serveCached(c, func() (response, error) {
+		v, err := report.Compare(c.UserContext(), s.deps.Env, s.deps.Data, p)
+		if err != nil {
+			return response{}, err
+		}
+		if q.Format != "" {
+			return download(v.ExportTables(s.describeSource), q.Format, fileName("jamfor", v.Indicator.ID, strconv.Itoa(v.Params.Year), string(v.Measure)))
+		}
+		return s.compareHTML(c, v)
+	})
+}
+
+func (s *Server) compareHTML(c *fiber.Ctx, v *report.CompareView) (response, error) {
+	bars := make([]charts.Bar, len(v.Rows))
+	for i, r := range v.Rows {
+		bars[i] = charts.Bar{Label: r.Name, Value: r.Value, Member: r.Member, Selected: r.Selected}
+	}
+	// County and riket totals dwarf a municipality's count: draw them only
+	// for comparable measures (rates, per 1,000, shares, change, index);
+	// the table always has them.
+	comparable := v.Measure != derive.MeasureAbsolute || v.Indicator.Rate
+	var refs []charts.RefLine
+	for _, r := range v.Refs {
+		if r.Kind == "median" || r.Kind == "mean" || comparable {
+			label := shortRef(r)
+			if r.Partial {
+				label += " (" + r.Note + ")"
+			}
+			refs = append(refs, charts.RefLine{Kind: r.Kind, Label: label, Value: r.Value})
+		}
+	}
+	title := v.Indicator.Name + " " + strconv.Itoa(v.Params.Year)
+	chart, err := embedChart(charts.Ranking(charts.RankingInput{
+		ID: "ranking", Title: title, Sub: v.Measure.Label() + " · " + v.Unit,
+		Format: charts.Format{Decimals: v.Decimals, Unit: v.Unit}, Bars: bars, Refs: refs,
+	}))
+	if err != nil {
+		return response{}, err
+	}
+	pp := v.Params
+	content := compareContent{
+		V: v, Chart: chart, HasData: anyRank(v.Rows),
+		Indicators: s.indicatorOptions(pp.Indicator, nil),
+		Measures:   measureOptions(v.Measures, pp.Measure),
+		Years:      yearOptions(v.Years, pp.Year),
+		BaseYears:  yearOptions(v.Years, pp.Base),
+		Kommuner:   s.municipalityOptions(pp.Kommun, true),
+		Links: viewParams{Indicator: pp.Indicator, Year: pp.Year, Kommun: pp.Kommun, Measure: pp.Measure,
+			Base: pp.Base, Period: pp.Period}.links("/jamfor"),
+	}
+	return s.htmlPage(c, "compare", page{Title: "Jämför: " + title, Nav: "jamfor", Content: content, HasCharts: true})
+}
+
+func anyRank(rows []report.RankRow) bool {
+	for _, r := range rows {
+		if r.Value != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// shortRef is a reference line's label on the chart, short enough not to
+// collide with its neighbours; the table has the long names.
+func shortRef(r report.Ref) string {
+	switch r.Kind {
+	case "median":
+		return "Median"
+	case "mean":
+		return "Medel"
+	}
+	return r.Label
+}

@@ -1,0 +1,66 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/svenskaindustrikommuner/dashboard/charts"
+	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/report"
+)
+
+// Kommunprofil (/kommun/:code): every indicator for one municipality
+// against the network median, its county and riket.
+
+type profileContent struct {
+	V      *report.ProfileView
+	Charts []*chartEmbed // aligned with V.Indicators
+	Links  links
+}
+
+func (s *Server) profilePage(c *fiber.Ctx) error {
+	format, err := formatParam(c)
+	if err != nil {
+		return err
+	}
+	code := strings.Clone(c.Params("code"))
+	return s.serveCached(c, func() (response, error) {
+		v, err := report.Profile(c.UserContext(), s.deps.Env, s.deps.Data, code, report.Group{})
+		if err != nil {
+			return response{}, err
+		}
+		if format != "" {
+			return download(v.ExportTables(s.describeSource), format, fileName("kommun", v.Region.Code, v.Region.Name))
+		}
+		return s.profileHTML(c, v)
+	})
+}
+
+func (s *Server) profileHTML(c *fiber.Ctx, v *report.ProfileView) (response, error) {
+	content := profileContent{V: v, Links: linksFor("/kommun/" + v.Region.Code)}
+	for i, pi := range v.Indicators {
+		f := charts.Format{Decimals: pi.Indicator.Decimals, Unit: pi.Indicator.Unit}
+		sub := pi.Indicator.Unit
+		if pi.ChartMeasure == derive.MeasureIndex {
+			f = charts.Format{Decimals: 1, Unit: "index"}
+			sub = "Index, " + strconv.Itoa(pi.ChartBase) + " = 100"
+		}
+		lines := []charts.Line{
+			{Name: v.Region.Name, Values: pi.ChartOwn, Kind: "selected"},
+			{Name: v.Group.Name + ", median", Values: pi.ChartMedian, Kind: "median", Hollow: pi.ChartMedianHollow()},
+			{Name: v.County.Name, Values: pi.ChartCounty, Kind: "county"},
+			{Name: "Riket", Values: pi.ChartRiket, Kind: "riket"},
+		}
+		ch, err := embedChart(charts.Lines(charts.LinesInput{
+			ID: "profil-" + strconv.Itoa(i), Title: pi.Indicator.Name, Sub: sub, Format: f, Years: pi.Years, Lines: lines, Height: 340,
+			Breaks: breakYears(pi.Indicator),
+		}))
+		if err != nil {
+			return response{}, err
+		}
+		content.Charts = append(content.Charts, ch)
+	}
+	return s.htmlPage(c, "profile", page{Title: v.Region.Name, Nav: "kommun", Content: content, HasCharts: true})
+}

@@ -1,0 +1,92 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/svenskaindustrikommuner/dashboard/charts"
+	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/report"
+)
+
+// Trend (/trend): one indicator over the years for chosen municipalities.
+
+type trendContent struct {
+	V          *report.TrendView
+	Chart      *chartEmbed
+	HasData    bool
+	Indicators []option
+	Measures   []option
+	Kommuner   []option
+	Codes      string
+	Links      links
+	Max        int
+}
+
+func (s *Server) trendPage(c *fiber.Ctx) error {
+	q, err := s.parseView(c, false)
+	if err != nil {
+		return err
+	}
+	p := report.TrendParams{Indicator: q.Indicator, Codes: q.codes(), Measure: q.Measure, Base: q.Base}
+	return s.serveCached(c, func() (response, error) {
+		v, err := report.Trend(c.UserContext(), s.deps.Env, s.deps.Data, p)
+		if err != nil {
+			return response{}, err
+		}
+		if q.Format != "" {
+			return download(v.ExportTables(s.describeSource), q.Format, fileName("trend", v.Indicator.ID, string(v.Params.Measure)))
+		}
+		return s.trendHTML(c, v)
+	})
+}
+
+func (s *Server) trendHTML(c *fiber.Ctx, v *report.TrendView) (response, error) {
+	lines := make([]charts.Line, 0, len(v.Series)+len(v.Refs))
+	for _, ts := range v.Series {
+		lines = append(lines, charts.Line{Name: ts.Name, Values: ts.Values})
+	}
+	for _, ts := range v.Refs {
+		lines = append(lines, charts.Line{Name: ts.Name, Values: ts.Values, Kind: ts.Kind, Hollow: ts.Partial()})
+	}
+	sub := v.Unit
+	if v.Params.Measure == derive.MeasureIndex {
+		sub = "Index, " + strconv.Itoa(v.Params.Base) + " = 100"
+	}
+	chart, err := embedChart(charts.Lines(charts.LinesInput{
+		ID: "trend", Title: v.Indicator.Name, Sub: sub, Format: charts.Format{Decimals: v.Decimals, Unit: v.Unit}, Years: v.Years, Lines: lines,
+		Breaks: breakYears(v.Indicator),
+	}))
+	if err != nil {
+		return response{}, err
+	}
+	codes := strings.Join(v.Params.Codes, ",")
+	content := trendContent{
+		V: v, Chart: chart, Codes: codes, Max: report.MaxTrendLines, HasData: anyLine(v.Series),
+		Indicators: s.indicatorOptions(v.Params.Indicator, nil),
+		Measures:   measureOptions([]derive.Measure{derive.MeasureAbsolute, derive.MeasureIndex}, v.Params.Measure),
+		Kommuner:   s.municipalityOptions("", false),
+		Links:      viewParams{Indicator: v.Params.Indicator, Kommun: codes, Measure: v.Params.Measure, Base: v.Params.Base}.links("/trend"),
+	}
+	for i := range content.Kommuner {
+		for _, code := range v.Params.Codes {
+			if content.Kommuner[i].Value == code {
+				content.Kommuner[i].Selected = true
+			}
+		}
+	}
+	return s.htmlPage(c, "trend", page{Title: "Trend: " + v.Indicator.Name, Nav: "trend", Content: content, HasCharts: true})
+}
+
+func anyLine(series []report.TrendSeries) bool {
+	for _, s := range series {
+		for _, v := range s.Values {
+			if v != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
