@@ -326,3 +326,49 @@ func TestSCBCode(t *testing.T) {
 		}
 	}
 }
+
+// A next link that keeps the scheme but names another host (or another
+// port of the same machine) is refused before it is followed: the foreign
+// server here would answer with a valid page 2, so only the host check can
+// stop the collector, and the foreign server must never be asked.
+func TestNextLinkToAnotherHostIsRefused(t *testing.T) {
+	tests := []struct {
+		name    string
+		foreign func(s *setup, other *httptest.Server) string // the next link's scheme and host
+	}{
+		{"same scheme, another port", func(_ *setup, other *httptest.Server) string { return other.URL }},
+		{"same scheme and port, another host name", func(s *setup, _ *httptest.Server) string {
+			return strings.Replace(s.srv.URL, "127.0.0.1", "localhost", 1)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSetup(t)
+			foreign := &fakeKolada{}
+			other := httptest.NewServer(foreign)
+			t.Cleanup(other.Close)
+			foreign.page1, foreign.page2 = page(s.p1), page(s.p2)
+			link := tt.foreign(s, other)
+			if !strings.HasPrefix(link, "http://") || link == s.srv.URL {
+				t.Fatalf("test link %q must keep the scheme and change the host", link)
+			}
+			s.f.page1 = page(strings.Replace(s.p1, s.srv.URL, link, 1))
+			c := s.collector(regions(t), n01951, 0)
+			col, err := c.Collect(context.Background(), nil)
+			if !errors.Is(err, ErrFormat) || domain.ErrorCode(err) != domain.CodeUnavailable {
+				t.Fatalf("err = %v, want a coded Kolada format error", err)
+			}
+			if len(col.Observations) != 0 {
+				t.Errorf("%d observations kept from a chain that left the host", len(col.Observations))
+			}
+			foreign.mu.Lock()
+			defer foreign.mu.Unlock()
+			if len(foreign.uris) != 0 {
+				t.Errorf("the foreign host was asked for %v", foreign.uris)
+			}
+			if len(s.f.uris) != 1 {
+				t.Errorf("%d requests to the configured host, want 1 (page 1): %v", len(s.f.uris), s.f.uris)
+			}
+		})
+	}
+}

@@ -230,38 +230,103 @@ func testPrecedence(t *testing.T, s *sqlstore.Store) {
 	}
 }
 
-func testRollback(t *testing.T, s *sqlstore.Store) {
-	ctx := context.Background()
-	first := mustApply(t, s, batch(domain.SourceUpload, "first",
-		obs(domain.SourceUpload, "first.xlsx", "1060", "state_jobs", 2023, 150),
-		obs(domain.SourceUpload, "first.xlsx", "0481", "state_jobs", 2023, 90),
-	))
-	before, err := s.AllSources(ctx, domain.Filter{})
+// stamped is o fetched at another time, so that each batch in a test has
+// its own FetchedAt as well as its own reference: a restore that took a
+// field from the wrong row or batch then shows.
+func stamped(o domain.Observation, at time.Time) domain.Observation {
+	o.Source.FetchedAt = at
+	return o
+}
+
+// allRows is every stored row with times in UTC, sorted, for exact
+// comparison of the store's state at two moments.
+func allRows(t *testing.T, s *sqlstore.Store) []domain.Observation {
+	t.Helper()
+	got, err := s.AllSources(context.Background(), domain.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := mustApply(t, s, batch(domain.SourceUpload, "second",
-		obs(domain.SourceUpload, "second.xlsx", "1060", "state_jobs", 2023, 151), // overwrite
-		obs(domain.SourceUpload, "second.xlsx", "0481", "state_jobs", 2023, 90),  // same value: not rewritten
-		obs(domain.SourceUpload, "second.xlsx", "0562", "state_jobs", 2023, 40),  // new
+	sortObs(got)
+	for i := range got {
+		got[i].Source.FetchedAt = got[i].Source.FetchedAt.UTC()
+	}
+	return got
+}
+
+func testRollback(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	t1, t2, t3 := t0, t0.Add(24*time.Hour), t0.Add(49*time.Hour+time.Minute)
+	first := mustApply(t, s, batch(domain.SourceUpload, "first",
+		stamped(obs(domain.SourceUpload, "first.xlsx", "1060", "state_jobs", 2023, 150), t1),
+		stamped(obs(domain.SourceUpload, "first.xlsx", "0481", "state_jobs", 2023, 90), t1),
+		stamped(obs(domain.SourceUpload, "delad.xlsx", "0882", "state_jobs", 2023, 300), t1),
 	))
+	afterFirst := allRows(t, s)
+	second := mustApply(t, s, batch(domain.SourceUpload, "second",
+		stamped(obs(domain.SourceUpload, "second.xlsx", "1060", "state_jobs", 2023, 151), t2), // overwrite
+		stamped(obs(domain.SourceUpload, "second.xlsx", "0481", "state_jobs", 2023, 90), t2),  // same value, new reference: re-stamped
+		stamped(obs(domain.SourceUpload, "delad.xlsx", "0882", "state_jobs", 2023, 300), t2),  // same value and reference: not rewritten
+		stamped(obs(domain.SourceUpload, "second.xlsx", "0562", "state_jobs", 2023, 40), t2),  // new
+	))
+	afterSecond := allRows(t, s)
+	third := mustApply(t, s, batch(domain.SourceUpload, "third",
+		stamped(obs(domain.SourceUpload, "third.xlsx", "1060", "state_jobs", 2023, 152), t3), // overwrites second's
+		stamped(obs(domain.SourceUpload, "third.xlsx", "0562", "state_jobs", 2023, 41), t3),  // overwrites second's new
+	))
+	// What each stage must look like, written out so the comparison cannot
+	// pass by comparing the store with itself.
+	type row struct {
+		value float64
+		ref   string
+		batch int64
+		at    time.Time
+	}
+	wantStage := func(name string, got []domain.Observation, want map[string]row) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Errorf("%s: %d rows, want %d: %+v", name, len(got), len(want), got)
+		}
+		for _, o := range got {
+			w, ok := want[o.Key().String()]
+			if !ok || o.Value != w.value || o.Source.Ref != w.ref || o.Source.BatchID != w.batch || !o.Source.FetchedAt.Equal(w.at) {
+				t.Errorf("%s: %s = %g %s batch %d at %v, want %+v", name, o.Key(), o.Value, o.Source.Ref, o.Source.BatchID, o.Source.FetchedAt, w)
+			}
+		}
+	}
+	wantStage("after the first batch", afterFirst, map[string]row{
+		"1060/state_jobs/2023": {150, "first.xlsx", first.BatchID, t1},
+		"0481/state_jobs/2023": {90, "first.xlsx", first.BatchID, t1},
+		"0882/state_jobs/2023": {300, "delad.xlsx", first.BatchID, t1},
+	})
+	wantStage("after the second batch", afterSecond, map[string]row{
+		"1060/state_jobs/2023": {151, "second.xlsx", second.BatchID, t2},
+		"0481/state_jobs/2023": {90, "second.xlsx", second.BatchID, t2},
+		"0882/state_jobs/2023": {300, "delad.xlsx", first.BatchID, t1},
+		"0562/state_jobs/2023": {40, "second.xlsx", second.BatchID, t2},
+	})
+	wantStage("after the third batch", allRows(t, s), map[string]row{
+		"1060/state_jobs/2023": {152, "third.xlsx", third.BatchID, t3},
+		"0481/state_jobs/2023": {90, "second.xlsx", second.BatchID, t2},
+		"0882/state_jobs/2023": {300, "delad.xlsx", first.BatchID, t1},
+		"0562/state_jobs/2023": {41, "third.xlsx", third.BatchID, t3},
+	})
+
+	// Undo the third, then the second: each rollback restores exactly the
+	// rows as they were before its batch (value, reference, batch, time).
+	if err := s.Rollback(ctx, second.BatchID, "anna"); domain.ErrorCode(err) != domain.CodeConflict {
+		t.Fatalf("rolling back the second batch under the third: %v", err)
+	}
+	if err := s.Rollback(ctx, third.BatchID, "anna"); err != nil {
+		t.Fatal(err)
+	}
+	if after := allRows(t, s); !reflect.DeepEqual(afterSecond, after) {
+		t.Fatalf("rollback of the third batch did not restore exactly:\nbefore %+v\nafter  %+v", afterSecond, after)
+	}
 	if err := s.Rollback(ctx, second.BatchID, "anna"); err != nil {
 		t.Fatal(err)
 	}
-	after, err := s.AllSources(ctx, domain.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sortObs(before)
-	sortObs(after)
-	for i := range before {
-		before[i].Source.FetchedAt = before[i].Source.FetchedAt.UTC()
-	}
-	for i := range after {
-		after[i].Source.FetchedAt = after[i].Source.FetchedAt.UTC()
-	}
-	if !reflect.DeepEqual(before, after) {
-		t.Fatalf("rollback did not restore exactly:\nbefore %+v\nafter  %+v", before, after)
+	if after := allRows(t, s); !reflect.DeepEqual(afterFirst, after) {
+		t.Fatalf("rollback of the second batch did not restore exactly:\nbefore %+v\nafter  %+v", afterFirst, after)
 	}
 	b, err := s.Batch(ctx, second.BatchID)
 	if err != nil || b.Status != domain.BatchRolledBack || b.RolledBackBy != "anna" || b.RolledBackAt == nil {
