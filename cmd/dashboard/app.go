@@ -11,6 +11,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/groups"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlstore"
@@ -25,8 +26,9 @@ type app struct {
 	stderr io.Writer
 	getenv func(string) string
 
-	cfg   *config.Config
-	store *sqlstore.Store
+	cfg    *config.Config
+	store  *sqlstore.Store
+	groups *groups.Registry // see groupRegistry
 }
 
 // configFlag adds -config to a sub-command's flags.
@@ -77,9 +79,11 @@ func (a *app) loadBundled(ctx context.Context) error {
 	return nil
 }
 
-// env builds the report environment from config.
+// env builds the report environment from config (and the municipality
+// groups, when groupRegistry has run).
 func (a *app) env() *report.Env {
 	return &report.Env{
+		Groups:      a.groups,
 		Regions:     a.cfg.RegionIndex(),
 		Catalogue:   a.cfg.Catalogue(),
 		Members:     a.cfg.MemberCodes(),

@@ -38,6 +38,9 @@ func collect(ctx context.Context, a *app, args []string) error {
 	if err := a.load(ctx, *cfgPath, true); err != nil {
 		return err
 	}
+	if _, err := a.groupRegistry(ctx); err != nil {
+		return err
+	}
 	sched, err := a.newScheduler(collectRetry, nil, nil)
 	if err != nil {
 		return err

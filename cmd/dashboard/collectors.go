@@ -49,8 +49,8 @@ func (a *app) sources() []scheduler.Source {
 	return []scheduler.Source{
 		{Name: "scb", Kind: domain.SourceSCB, Spec: s.SCB.Schedule, Enabled: s.SCB.Enabled, Items: scbItems,
 			Collector: scb.New(scbConfig(s.SCB), regions, scb.WithLogger(a.log))},
-		{Name: "kolada", Kind: domain.SourceKolada, Spec: s.Kolada.Schedule, Enabled: s.Kolada.Enabled, Items: koladaItems,
-			Collector: kolada.New(koladaConfig(s.Kolada), regions, kolada.WithLogger(a.log))},
+		{Name: "kolada", Kind: domain.SourceKolada, Spec: s.Kolada.Schedule, Enabled: s.Kolada.Enabled, Items: append(koladaItems, "municipality_groups: Koladas kommungrupper"),
+			Collector: withGroups{Collector: kolada.New(koladaConfig(s.Kolada), regions, kolada.WithLogger(a.log)), save: a.store.SaveGroups, registry: a.groups, log: a.log}},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -21,7 +22,9 @@ func TestMigrateAndRefuseNewerDatabase(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "m.db")
 	env := map[string]string{"DATABASE_URL": "sqlite:" + db}
 	code, out, errs := runCLI(t, env, "migrate")
-	if code != 0 || !strings.Contains(out, "schemaversion 1") {
+	// Migrated to the newest version this binary knows, whatever it is.
+	m := regexp.MustCompile(`schemaversion (\d+); programmet känner till version (\d+)`).FindStringSubmatch(out)
+	if code != 0 || m == nil || m[1] != m[2] {
 		t.Fatalf("migrate: %d %q %q", code, out, errs)
 	}
 	// A newer binary migrated this database: this one must refuse it.

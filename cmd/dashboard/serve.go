@@ -34,6 +34,9 @@ func serve(ctx context.Context, a *app, args []string) error {
 	if err := a.loadBundled(ctx); err != nil {
 		return err
 	}
+	if _, err := a.groupRegistry(ctx); err != nil {
+		return err
+	}
 	env := a.env()
 	evidence := map[string]string{}
 	for _, m := range a.cfg.Network.Members {

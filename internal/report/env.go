@@ -6,6 +6,7 @@ import (
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/groups"
 )
 
 // Env is the configuration every view needs: who the regions and members
@@ -16,6 +17,9 @@ type Env struct {
 	Members     []string // member codes in config order
 	NetworkName string
 	Precedence  domain.Precedence
+	// Groups holds Kolada's municipality groups for the grupp parameter;
+	// nil offers only the network and the county.
+	Groups *groups.Registry
 }
 
 // IsMember reports whether code is a member of the network.

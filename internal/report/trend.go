@@ -107,8 +107,16 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 	}
 	g := env.orNetwork(p.Group)
 	p.Group = g
-	if len(p.Codes) == 0 && len(g.Codes) <= MaxTrendLines {
+	switch {
+	case len(p.Codes) == 0 && len(g.Codes) <= MaxTrendLines:
 		p.Codes = append([]string(nil), g.Codes...)
+	case len(p.Codes) == 1 && !g.IsNetwork() && len(g.Codes) < MaxTrendLines:
+		// One municipality and a group: the municipality with its group.
+		for _, c := range g.Codes {
+			if c != p.Codes[0] {
+				p.Codes = append(p.Codes, c)
+			}
+		}
 	}
 	if len(p.Codes) > MaxTrendLines {
 		return nil, domain.Invalid("välj högst %d kommuner", MaxTrendLines)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
 // option is one choice in a select.
@@ -54,6 +55,22 @@ func (s *Server) municipalityOptions(selected string, withNone bool) []option {
 		if !env.IsMember(r.Code) {
 			out = append(out, option{Value: r.Code, Label: r.Name, Selected: r.Code == selected})
 		}
+	}
+	return out
+}
+
+// groupOptions lists the comparison groups a page offers; a Kolada group
+// id in the URL is kept as a choice of its own.
+func groupOptions(g report.Group) []option {
+	var out []option
+	known := false
+	for _, kv := range report.GroupKeys() {
+		sel := kv[0] == g.Key || (kv[0] == report.GroupNetwork && g.IsNetwork())
+		known = known || sel
+		out = append(out, option{Value: kv[0], Label: kv[1], Selected: sel})
+	}
+	if !known {
+		out = append(out, option{Value: g.Key, Label: g.Name + " (" + g.Key + ")", Selected: true})
 	}
 	return out
 }

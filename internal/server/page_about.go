@@ -13,6 +13,10 @@ type aboutContent struct {
 	Indicators []domain.Indicator
 	Members    []memberInfo
 	Precedence string
+	// Groups says where Kolada's municipality groups come from and how
+	// many there are ("" when the installation has none).
+	Groups      string
+	GroupsCount int
 }
 
 type memberInfo struct {
@@ -24,6 +28,10 @@ func (s *Server) aboutPage(c *fiber.Ctx) error {
 	return s.serveCached(c, func() (response, error) {
 		env := s.deps.Env
 		content := aboutContent{Indicators: env.Catalogue.All(), Precedence: env.Precedence.Describe()}
+		if env.Groups != nil {
+			set := env.Groups.Current()
+			content.Groups, content.GroupsCount = set.Source(), set.Len()
+		}
 		for _, code := range env.Members {
 			r, _ := env.Regions.Get(code)
 			content.Members = append(content.Members, memberInfo{Region: r, Evidence: s.deps.MemberEvidence[code]})

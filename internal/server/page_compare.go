@@ -21,6 +21,7 @@ type compareContent struct {
 	Years      []option
 	BaseYears  []option
 	Kommuner   []option
+	Groups     []option
 	Links      links
 }
 
@@ -31,6 +32,11 @@ func (s *Server) comparePage(c *fiber.Ctx) error {
 	}
 	p := report.CompareParams{Indicator: q.Indicator, Kommun: q.Kommun, Year: q.Year, Measure: q.Measure, Base: q.Base, Period: q.Period}
 	return s.serveCached(c, func() (response, error) {
+		g, err := s.deps.Env.ResolveGroup(q.Group, p.Kommun)
+		if err != nil {
+			return response{}, err
+		}
+		p.Group = g
 		v, err := report.Compare(c.UserContext(), s.deps.Env, s.deps.Data, p)
 		if err != nil {
 			return response{}, err
@@ -45,7 +51,7 @@ func (s *Server) comparePage(c *fiber.Ctx) error {
 func (s *Server) compareHTML(c *fiber.Ctx, v *report.CompareView) (response, error) {
 	bars := make([]charts.Bar, len(v.Rows))
 	for i, r := range v.Rows {
-		bars[i] = charts.Bar{Label: r.Name, Value: r.Value, Member: r.Member, Selected: r.Selected}
+		bars[i] = charts.Bar{Label: r.Name, Value: r.Value, Member: r.InGroup, Selected: r.Selected}
 	}
 	// County and riket totals dwarf a municipality's count: draw them only
 	// for comparable measures (rates, per 1,000, shares, change, index);
@@ -77,8 +83,9 @@ func (s *Server) compareHTML(c *fiber.Ctx, v *report.CompareView) (response, err
 		Years:      yearOptions(v.Years, pp.Year),
 		BaseYears:  yearOptions(v.Years, pp.Base),
 		Kommuner:   s.municipalityOptions(pp.Kommun, true),
+		Groups:     groupOptions(v.Group),
 		Links: viewParams{Indicator: pp.Indicator, Year: pp.Year, Kommun: pp.Kommun, Measure: pp.Measure,
-			Base: pp.Base, Period: pp.Period}.links("/jamfor"),
+			Base: pp.Base, Period: pp.Period, Group: v.Group.Key}.links("/jamfor"),
 	}
 	return s.htmlPage(c, "compare", page{Title: "Jämför: " + title, Nav: "jamfor", Content: content, HasCharts: true})
 }

@@ -12,11 +12,13 @@ import (
 )
 
 // Kommunprofil (/kommun/:code): every indicator for one municipality
-// against the network median, its county and riket.
+// against a group's median (the network unless grupp says otherwise), its
+// county and riket.
 
 type profileContent struct {
 	V      *report.ProfileView
 	Charts []*chartEmbed // aligned with V.Indicators
+	Groups []option
 	Links  links
 }
 
@@ -26,8 +28,13 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 		return err
 	}
 	code := strings.Clone(c.Params("code"))
+	gkey := groupKey(c)
 	return s.serveCached(c, func() (response, error) {
-		v, err := report.Profile(c.UserContext(), s.deps.Env, s.deps.Data, code, report.Group{})
+		g, err := s.deps.Env.ResolveGroup(gkey, code)
+		if err != nil {
+			return response{}, err
+		}
+		v, err := report.Profile(c.UserContext(), s.deps.Env, s.deps.Data, code, g)
 		if err != nil {
 			return response{}, err
 		}
@@ -39,7 +46,11 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) profileHTML(c *fiber.Ctx, v *report.ProfileView) (response, error) {
-	content := profileContent{V: v, Links: linksFor("/kommun/" + v.Region.Code)}
+	var kv []string
+	if !v.Group.IsNetwork() {
+		kv = []string{pGroup, v.Group.Key}
+	}
+	content := profileContent{V: v, Groups: groupOptions(v.Group), Links: linksFor("/kommun/"+v.Region.Code, kv...)}
 	for i, pi := range v.Indicators {
 		f := charts.Format{Decimals: pi.Indicator.Decimals, Unit: pi.Indicator.Unit}
 		sub := pi.Indicator.Unit

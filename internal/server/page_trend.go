@@ -21,6 +21,7 @@ type trendContent struct {
 	Measures   []option
 	Kommuner   []option
 	Codes      string
+	Groups     []option
 	Links      links
 	Max        int
 }
@@ -32,6 +33,15 @@ func (s *Server) trendPage(c *fiber.Ctx) error {
 	}
 	p := report.TrendParams{Indicator: q.Indicator, Codes: q.codes(), Measure: q.Measure, Base: q.Base}
 	return s.serveCached(c, func() (response, error) {
+		first := ""
+		if len(p.Codes) > 0 {
+			first = p.Codes[0]
+		}
+		g, err := s.deps.Env.ResolveGroup(q.Group, first)
+		if err != nil {
+			return response{}, err
+		}
+		p.Group = g
 		v, err := report.Trend(c.UserContext(), s.deps.Env, s.deps.Data, p)
 		if err != nil {
 			return response{}, err
@@ -68,7 +78,8 @@ func (s *Server) trendHTML(c *fiber.Ctx, v *report.TrendView) (response, error) 
 		Indicators: s.indicatorOptions(v.Params.Indicator, nil),
 		Measures:   measureOptions([]derive.Measure{derive.MeasureAbsolute, derive.MeasureIndex}, v.Params.Measure),
 		Kommuner:   s.municipalityOptions("", false),
-		Links:      viewParams{Indicator: v.Params.Indicator, Kommun: codes, Measure: v.Params.Measure, Base: v.Params.Base}.links("/trend"),
+		Groups:     groupOptions(v.Group),
+		Links:      viewParams{Indicator: v.Params.Indicator, Kommun: codes, Measure: v.Params.Measure, Base: v.Params.Base, Group: v.Group.Key}.links("/trend"),
 	}
 	for i := range content.Kommuner {
 		for _, code := range v.Params.Codes {

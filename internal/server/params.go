@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
 // Query parameters are Swedish, as in the URLs people share.
@@ -21,6 +22,7 @@ const (
 	pFormat    = "format"
 	pSort      = "sortera"
 	pOrder     = "ordning"
+	pGroup     = "grupp"
 )
 
 // query copies a parameter: Fiber reuses the request buffers after the
@@ -73,8 +75,9 @@ type viewParams struct {
 	Kommun    string // as given; Trend reads it as a comma-separated list
 	Year      int    // yearly pages only; 0: the view's latest
 	Measure   derive.Measure
-	Base      int // index base year; 0: the view's first
-	Period    int // yearly pages only; years for the change measure
+	Base      int    // index base year; 0: the view's first
+	Period    int    // yearly pages only; years for the change measure
+	Group     string // the grupp parameter as given; "" is the network
 }
 
 // parseView reads the chart pages' parameters. Yearly pages (Jämför,
@@ -85,7 +88,7 @@ func (s *Server) parseView(c *fiber.Ctx, yearly bool) (viewParams, error) {
 	if p.Format, err = formatParam(c); err != nil {
 		return p, err
 	}
-	p.Indicator, p.Kommun = query(c, pIndicator), query(c, pKommun)
+	p.Indicator, p.Kommun, p.Group = query(c, pIndicator), query(c, pKommun), groupKey(c)
 	if p.Indicator == "" {
 		p.Indicator = s.defaultIndicator()
 	}
@@ -129,6 +132,9 @@ func (p viewParams) links(path string) links {
 	}
 	if p.Measure == derive.MeasureChange {
 		kv = append(kv, pPeriod, itoa(p.Period))
+	}
+	if p.Group != "" && p.Group != report.GroupNetwork {
+		kv = append(kv, pGroup, p.Group)
 	}
 	return linksFor(path, kv...)
 }
@@ -183,3 +189,7 @@ func itoa(n int) string {
 	}
 	return strconv.Itoa(n)
 }
+
+// groupKey reads the grupp parameter; the report resolves it (and says
+// in Swedish what is wrong with an unknown one).
+func groupKey(c *fiber.Ctx) string { return truncate(query(c, pGroup), 80) }

@@ -17,6 +17,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/groups"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 	"github.com/svenskaindustrikommuner/dashboard/internal/server"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
@@ -78,8 +79,12 @@ func Start(t testing.TB, o Options) *Instance {
 			t.Fatal(err)
 		}
 	}
+	set, err := groups.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
 	env := &report.Env{Regions: cfg.RegionIndex(), Catalogue: cfg.Catalogue(), Members: cfg.MemberCodes(),
-		NetworkName: cfg.Network.Name, Precedence: domain.Precedence(cfg.Precedence)}
+		NetworkName: cfg.Network.Name, Precedence: domain.Precedence(cfg.Precedence), Groups: groups.NewRegistry(set)}
 	deps := server.Deps{Store: st, Env: env, Data: report.NewData(st, env.Catalogue, o.Poll),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicPages: !o.Private, DescribeSource: bundled.Describe}
 	if o.Deps != nil {

@@ -84,6 +84,8 @@ func Run(t *testing.T, open Opener, fail Failer) {
 		{"Pending", testPending},
 		{"Leases", testLeases},
 		{"Migrations", testMigrations},
+		{"Groups", testGroups},
+		{"Members", testMembers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

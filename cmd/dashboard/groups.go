@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/svenskaindustrikommuner/dashboard/collectors/kolada"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/groups"
+)
+
+// groupRegistry is the Kolada municipality groups in use: the copy the
+// last Kolada run stored, else the snapshot shipped in the binary. Built
+// once per process and shared by the pages and the Kolada run that
+// refreshes it.
+func (a *app) groupRegistry(ctx context.Context) (*groups.Registry, error) {
+	if a.groups != nil {
+		return a.groups, nil
+	}
+	set, err := groups.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	if a.store != nil {
+		stored, ok, err := a.store.Groups(ctx)
+		switch {
+		case err != nil:
+			a.log.Warn("stored municipality groups unreadable: using the shipped snapshot", "err", err)
+		case ok:
+			set = groups.NewSet(stored)
+		}
+	}
+	a.groups = groups.NewRegistry(set)
+	return a.groups, nil
+}
+
+// withGroups makes the monthly Kolada run refresh the municipality groups
+// too (/v3/municipality_groups). The figures come first and are what the
+// run reports; a failed group fetch is logged and leaves the groups in use
+// as they were, so it never blocks the figures.
+type withGroups struct {
+	*kolada.Collector
+	save     func(context.Context, domain.GroupSnapshot) error
+	registry *groups.Registry
+	log      interface {
+		Info(string, ...any)
+		Warn(string, ...any)
+	}
+}
+
+// Collect implements domain.Collector.
+func (w withGroups) Collect(ctx context.Context, seen map[string]time.Time) (domain.Collection, error) {
+	col, err := w.Collector.Collect(ctx, seen)
+	if err != nil || ctx.Err() != nil {
+		return col, err
+	}
+	snap, gerr := w.Collector.Groups(ctx)
+	if gerr == nil {
+		gerr = w.save(ctx, snap)
+	}
+	if gerr != nil {
+		w.log.Warn("kolada municipality groups not refreshed; the previous ones stay in use", "err", gerr)
+		return col, nil
+	}
+	if w.registry != nil {
+		w.registry.Replace(groups.NewSet(snap))
+	}
+	w.log.Info("kolada municipality groups refreshed", "groups", len(snap.Groups))
+	return col, nil
+}

@@ -1,0 +1,64 @@
+package server_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/server/servertest"
+)
+
+// The issue's URL works offline from the shipped Kolada snapshot: Olofström
+// ranked among its seven similar municipalities (G37489) by 2024
+// population, with the group's median 12 474 (Vårgårda's figure, the
+// middle of the seven).
+func TestCompareSimilarGroupOffline(t *testing.T) {
+	inst := servertest.Start(t, servertest.Options{})
+	resp, body := get(t, inst.URL+"/jamfor?indikator=population&ar=2024&kommun=1060&grupp=liknande")
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	rows := regexp.MustCompile(`<td class="num" data-code="(\d{4})"`).FindAllStringSubmatch(body, -1)
+	var codes []string
+	for _, r := range rows {
+		codes = append(codes, r[1])
+	}
+	if got := strings.Join(codes, ","); got != "1861,1766,1060,1435,1442,1763,1862,2460" {
+		t.Errorf("ranking %s", got)
+	}
+	for _, want := range []string{
+		"Liknande kommuner, övergripande, Olofström, 2025, median",
+		"12\u00a0474",
+		"G37489",
+		`<option value="liknande" selected>`,
+		"ej i gruppen",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, tc := range []struct {
+		url  string
+		code int
+	}{
+		{"/jamfor?indikator=population&grupp=okand", 400},
+		{"/jamfor?indikator=population&grupp=lan", 400}, // no municipality chosen
+		{"/jamfor?indikator=population&grupp=G1", 404},
+		{"/jamfor?indikator=population&kommun=1060&grupp=G92787", 200},
+		{"/kommun/1060?grupp=lan", 200},
+		{"/kommun/1060?grupp=liknande-arbetsmarknad", 200},
+		{"/trend?indikator=population&kommun=1060&grupp=liknande", 200},
+	} {
+		if resp, body := get(t, inst.URL+tc.url); resp.StatusCode != tc.code {
+			t.Errorf("%s: status %d, want %d: %.200s", tc.url, resp.StatusCode, tc.code, body)
+		}
+	}
+	// The trend shows Olofström with its seven and the group's median.
+	_, body = get(t, inst.URL+"/trend?indikator=population&kommun=1060&grupp=liknande")
+	if n := strings.Count(body, `<th scope="col" class="num"><a href="/kommun/`); n != 8 {
+		t.Errorf("trend has %d municipality columns, want 8", n)
+	}
+	if !strings.Contains(body, `data-ref="median"`) {
+		t.Error("trend lacks the group's median")
+	}
+}
