@@ -84,7 +84,9 @@ func shipped(t testing.TB) *config.Config {
 }
 
 // openStore opens a migrated store: SQLite in a temp dir, or a fresh
-// PostgreSQL schema when DATABASE_URL is set.
+// PostgreSQL schema when DATABASE_URL is set. CI runs this package both
+// ways (.ci/run runs it again without DATABASE_URL), so the scheduler path
+// of the default backend is tested as well as PostgreSQL's.
 func openStore(t *testing.T) *sqlstore.Store {
 	t.Helper()
 	if base := os.Getenv("DATABASE_URL"); base != "" {
