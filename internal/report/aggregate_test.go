@@ -231,3 +231,73 @@ func TestAggregateYear(t *testing.T) {
 		})
 	}
 }
+
+// Olofström's summary (bundled real population figures, network of 12):
+// 2024, 13 000, rank 11 of 12 (only Oxelösund's 12 031 is lower), network
+// median 25 753, difference 13 000 − 25 753 = −12 753, Blekinge 157 223
+// (sum of its five municipalities), riket 10 587 710 (SCB's own row),
+// bottom quarter ((11 − 1) × 4 / 12 + 1 = 4).
+func TestProfileSummary(t *testing.T) {
+	env, d, _ := setup(t)
+	v, err := Profile(context.Background(), env, d, "1060", Group{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Summary) != 1 || v.Summary[0].Indicator.ID != "population" {
+		t.Fatalf("summary = %+v", v.Summary)
+	}
+	r := v.Summary[0]
+	checks := []struct {
+		name string
+		got  *float64
+		want float64
+	}{{"value", r.Value, 13000}, {"median", r.Median, 25753}, {"diff", r.Diff, -12753}, {"county", r.County, 157223}, {"riket", r.Riket, 10587710}}
+	for _, c := range checks {
+		if c.got == nil || *c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	if r.Year != 2024 || r.Rank != 11 || r.Ranked != 12 || r.Quartile != 4 || r.QuartileText() != "Nedersta fjärdedelen" {
+		t.Errorf("year %d rank %d of %d quartile %d", r.Year, r.Rank, r.Ranked, r.Quartile)
+	}
+	if r.CountyNote != "summa av kommunerna" || r.RiketNote != "" || r.MedianNote != "" {
+		t.Errorf("notes %q %q %q", r.CountyNote, r.RiketNote, r.MedianNote)
+	}
+	// Every other indicator has no figure for Olofström and is named.
+	if len(v.NoFigures) != len(v.Indicators)-1 {
+		t.Errorf("no figures: %d of %d", len(v.NoFigures), len(v.Indicators))
+	}
+}
+
+func TestQuartileOf(t *testing.T) {
+	tests := []struct{ rank, n, want int }{
+		{1, 12, 1}, {3, 12, 1}, {4, 12, 2}, {6, 12, 2}, {7, 12, 3}, {10, 12, 4}, {12, 12, 4},
+		{1, 4, 1}, {4, 4, 4}, {3, 8, 2}, {1, 3, 0}, {0, 12, 0},
+	}
+	for _, tt := range tests {
+		if got := quartileOf(tt.rank, tt.n); got != tt.want {
+			t.Errorf("quartileOf(%d, %d) = %d, want %d", tt.rank, tt.n, got, tt.want)
+		}
+	}
+}
+
+// A series break matters only where the municipality's figures straddle it.
+func TestStraddledBreaks(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	ind := domain.Indicator{Breaks: []domain.SeriesBreak{{Year: 2020, Note: "BAS"}}}
+	tests := []struct {
+		name string
+		own  []*float64
+		want int
+	}{
+		{"both sides", []*float64{f(1), nil, f(2)}, 1},
+		{"after only", []*float64{nil, f(1), f(2)}, 0},
+		{"before only", []*float64{f(1), nil, nil}, 0},
+	}
+	for _, tt := range tests {
+		pi := ProfileIndicator{Indicator: ind, Years: []int{2019, 2020, 2021}, Own: tt.own}
+		if got := len(pi.StraddledBreaks()); got != tt.want {
+			t.Errorf("%s: %d breaks, want %d", tt.name, got, tt.want)
+		}
+	}
+}

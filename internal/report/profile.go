@@ -50,6 +50,11 @@ type ProfileView struct {
 	Member     bool
 	Group      Group
 	Indicators []ProfileIndicator
+	// Summary is the opening block: the latest figure of every indicator
+	// the municipality has, with rank, median, county and riket.
+	Summary []SummaryRow
+	// NoFigures are the indicators without any figure for the municipality.
+	NoFigures  []domain.Indicator
 	Precedence string
 }
 
@@ -129,6 +134,7 @@ func Profile(ctx context.Context, env *Env, d *Data, code string, g Group) (*Pro
 		pi.Sources = t.Sources(append([]string{code, county.Code, domain.RiketCode}, g.Codes...), nil)
 		v.Indicators = append(v.Indicators, pi)
 	}
+	v.summarise()
 	return v, nil
 }
 
