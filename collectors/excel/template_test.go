@@ -3,6 +3,8 @@ package excel
 import (
 	"bytes"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -54,10 +56,23 @@ func TestTemplate(t *testing.T) {
 	if len(inds) != len(cat.All())+1 || inds[1][0] != "population" || inds[1][1] != "Folkmängd" || inds[1][2] != "personer" {
 		t.Errorf("Indikatorer = %q", inds)
 	}
+	// The instructions are written one line per row in column A, blank
+	// lines kept, and what they promise is what the reader does.
 	instr, _ := f.GetRows(sheetInstructions)
-	if len(instr) < 10 {
-		t.Errorf("Instruktioner has %d rows", len(instr))
+	lines := instructionLines()
+	if len(instr) != len(lines) {
+		t.Errorf("Instruktioner has %d rows, want %d", len(instr), len(lines))
 	}
+	for i := 0; i < min(len(instr), len(lines)); i++ {
+		got := ""
+		if len(instr[i]) > 0 {
+			got = instr[i][0]
+		}
+		if got != lines[i] || len(instr[i]) > 1 {
+			t.Errorf("Instruktioner row %d = %q, want %q", i+1, instr[i], lines[i])
+		}
+	}
+	checkInstructionClaims(t, strings.Join(lines, "\n"), opts)
 	dvs, err := f.GetDataValidations(sheetData)
 	if err != nil || len(dvs) != 1 || dvs[0].Sqref != "C2:C10000" {
 		t.Errorf("indicator drop-down = %+v, %v", dvs, err)
@@ -101,4 +116,43 @@ func TestTemplate(t *testing.T) {
 		t.Fatalf("filled template rejects: %+v", res.Rejects)
 	}
 	wantFigures(t, res.Observations, memberCodes, []int{2024})
+}
+
+// checkInstructionClaims holds the template's instructions to the reader's
+// behaviour: each claim is looked up in the text and then tried on the
+// reader, so neither can change without the other.
+func checkInstructionClaims(t *testing.T, text string, opts Options) {
+	t.Helper()
+	lim := DefaultLimits()
+	claims := []struct {
+		says  string
+		holds bool
+		what  string
+	}{
+		{"mellan 1900 och 2100", yearOK("1900") && yearOK("2100") && !yearOK("1899") && !yearOK("2101"), "years 1900–2100 accepted, outside refused"},
+		{"skriv .. (två punkter) eller -", isMissing("..") && isMissing("-") && isMissing(""), ".., - and an empty cell are missing"},
+		{"aldrig 0", !isMissing("0"), "0 is a figure"},
+		{"kommunkod (t.ex. 1060) eller namn (t.ex. Olofström)", resolves(opts, "1060", "1060") && resolves(opts, "Olofström", "1060"), "code and name both find Olofström"},
+		{"Riket skrivs 00 eller Riket", resolves(opts, "00", "00") && resolves(opts, "Riket", "00"), "riket by code and name"},
+		{"länskod (t.ex. 10)", resolves(opts, "10", "10"), "a county by its code"},
+		{"högst " + formatBytes(lim.MaxFileBytes), lim.MaxFileBytes > 0, "the file size limit"},
+		{"högst " + strconv.Itoa(lim.MaxRows) + " rader", lim.MaxRows > 0, "the row limit"},
+		{"bladet Data", true, "the data sheet's name"},
+		{"bladet Indikatorer", true, "the indicator sheet's name"},
+	}
+	for _, c := range claims {
+		if !strings.Contains(text, c.says) {
+			t.Errorf("instructions do not say %q", c.says)
+		}
+		if !c.holds {
+			t.Errorf("instructions say %q but the reader disagrees: %s", c.says, c.what)
+		}
+	}
+}
+
+func yearOK(s string) bool { _, ok := parseYear(s); return ok }
+
+func resolves(opts Options, text, code string) bool {
+	got, ok := opts.Regions.Resolve(text)
+	return ok && got.Code == code
 }

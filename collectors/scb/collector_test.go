@@ -218,10 +218,20 @@ func TestCollectUnchangedTableIsNotFetched(t *testing.T) {
 	if len(f.bodies) != 0 || col.Requests != 2 {
 		t.Errorf("%d data requests, %d requests; want 0 and 2", len(f.bodies), col.Requests)
 	}
-	// An older stamp means SCB has published since: fetch.
+	// An older stamp means SCB has published since: fetch the table, all
+	// of it, and record the new stamp.
 	col, err = c.Collect(context.Background(), map[string]time.Time{"TAB638": stamp638.Add(-24 * time.Hour)})
-	if err != nil || len(col.Observations) == 0 || len(col.Unchanged) != 0 {
-		t.Errorf("stale stamp: %d observations, unchanged %v, err %v", len(col.Observations), col.Unchanged, err)
+	if err != nil {
+		t.Fatalf("stale stamp: %v", err)
+	}
+	if !slices.Equal(col.Observations, wantPopulation()) || len(col.Unchanged) != 0 {
+		t.Errorf("stale stamp: unchanged %v, observations\n got %+v\nwant %+v", col.Unchanged, col.Observations, wantPopulation())
+	}
+	if !col.Stamps["TAB638"].Equal(stamp638) || len(col.Stamps) != 1 {
+		t.Errorf("stale stamp: stamps %v, want TAB638 at %v", col.Stamps, stamp638)
+	}
+	if len(f.bodies) != 1 {
+		t.Errorf("stale stamp: %d data requests, want 1", len(f.bodies))
 	}
 }
 

@@ -153,22 +153,43 @@ func TestCSVShortRowsPadded(t *testing.T) {
 	}
 }
 
+// TestCSVErrors: a table that cannot be written whole is refused before
+// anything is written, with an error that says what is wrong; a failing
+// writer's error comes back wrapped, not swallowed.
 func TestCSVErrors(t *testing.T) {
-	if err := WriteCSV(&bytes.Buffer{}, Table{Title: "tom"}); err == nil {
-		t.Error("no columns: want error")
+	long := Table{Title: "lång", Columns: []Column{{Header: "a"}}, Rows: [][]Value{{Text("x")}, {Text("x"), Text("y")}}}
+	tests := []struct {
+		name    string
+		w       *bytes.Buffer
+		table   Table
+		wantMsg string
+	}{
+		{"no columns", &bytes.Buffer{}, Table{Title: "tom"}, `table "tom" has no columns`},
+		{"row longer than the header", &bytes.Buffer{}, long, `table "lång" row 2 has 2 cells for 1 columns`},
 	}
-	long := Table{Columns: []Column{{Header: "a"}}, Rows: [][]Value{{Text("x"), Text("y")}}}
-	if err := WriteCSV(&bytes.Buffer{}, long); err == nil {
-		t.Error("row longer than the header: want error")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := WriteCSV(tt.w, tt.table)
+			if err == nil || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Fatalf("err = %v, want one saying %q", err, tt.wantMsg)
+			}
+			if tt.w.Len() != 0 {
+				t.Errorf("wrote %d bytes before refusing: %q", tt.w.Len(), tt.w.String())
+			}
+		})
 	}
-	if err := WriteCSV(failWriter{}, populationTable(t)); err == nil {
-		t.Error("failing writer: want error")
+	tbl := populationTable(t)
+	err := WriteCSV(failWriter{}, tbl)
+	if !errors.Is(err, errDiskFull) || !strings.Contains(err.Error(), tbl.Title) {
+		t.Errorf("failing writer: err = %v, want %v wrapped with the table's title %q", err, errDiskFull, tbl.Title)
 	}
 }
 
+var errDiskFull = errors.New("disk full")
+
 type failWriter struct{}
 
-func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+func (failWriter) Write([]byte) (int, error) { return 0, errDiskFull }
 
 // FuzzCSVText: any text survives a write and an RFC 4180 read, changed only
 // by the apostrophe that neutralises formula starts, and never starts with

@@ -380,26 +380,50 @@ func TestStatus(t *testing.T) {
 	}
 }
 
+// TestNewRejectsBadSources: each bad source is refused with an error that
+// names the source and what is wrong with it, so the operator can fix the
+// configuration; one refused for another reason would not pass.
 func TestNewRejectsBadSources(t *testing.T) {
 	store := openStore(t)
 	c := &fakeCollector{name: "scb"}
-	tests := []Source{
-		{Name: "", Kind: domain.SourceSCB, Spec: "@monthly", Collector: c, Enabled: true},
-		{Name: "scb", Kind: domain.SourceSCB, Spec: "0 4 2 * * *", Collector: c, Enabled: true}, // six fields: seconds are not taken
-		{Name: "scb", Kind: domain.SourceSCB, Spec: "CRON_TZ=Mars/Olympus 0 4 2 * *", Collector: c, Enabled: true},
-		{Name: "scb", Kind: "smhi", Spec: "@monthly", Collector: c, Enabled: true},
-		{Name: "scb", Kind: domain.SourceSCB, Spec: "@monthly", Enabled: true},
+	tests := []struct {
+		name    string
+		sources []Source
+		wantMsg string
+	}{
+		{"empty name", []Source{{Name: "", Kind: domain.SourceSCB, Spec: "@monthly", Collector: c, Enabled: true}},
+			`source name "" is empty or used twice`},
+		{"six fields: seconds are not taken", []Source{{Name: "scb", Kind: domain.SourceSCB, Spec: "0 4 2 * * *", Collector: c, Enabled: true}},
+			`source scb: schedule "0 4 2 * * *"`},
+		{"unknown time zone", []Source{{Name: "scb", Kind: domain.SourceSCB, Spec: "CRON_TZ=Mars/Olympus 0 4 2 * *", Collector: c, Enabled: true}},
+			`source scb: schedule "CRON_TZ=Mars/Olympus 0 4 2 * *"`},
+		{"unknown kind", []Source{{Name: "scb", Kind: "smhi", Spec: "@monthly", Collector: c, Enabled: true}},
+			`source scb: unknown kind "smhi"`},
+		{"no collector", []Source{{Name: "scb", Kind: domain.SourceSCB, Spec: "@monthly", Enabled: true}},
+			`source scb: no collector`},
+		{"a name used twice", []Source{
+			{Name: "scb", Kind: domain.SourceSCB, Spec: "@monthly", Collector: c},
+			{Name: "scb", Kind: domain.SourceSCB, Spec: "@monthly", Collector: c},
+		}, `source name "scb" is empty or used twice`},
 	}
-	for _, src := range tests {
-		if _, err := New(Config{Store: store, Sources: []Source{src}}); err == nil {
-			t.Errorf("accepted %+v", src)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(Config{Store: store, Sources: tt.sources})
+			if err == nil || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Fatalf("err = %v, want one saying %q", err, tt.wantMsg)
+			}
+			if s != nil {
+				t.Errorf("a scheduler came back with the error")
+			}
+		})
 	}
+	// The same sources, made right, are accepted: the refusals above are
+	// about what each case changed.
 	if _, err := New(Config{Store: store, Sources: []Source{
-		{Name: "scb", Kind: domain.SourceSCB, Spec: "@monthly", Collector: c},
-		{Name: "scb", Kind: domain.SourceSCB, Spec: "@monthly", Collector: c},
-	}}); err == nil {
-		t.Error("accepted a name used twice")
+		{Name: "scb", Kind: domain.SourceSCB, Spec: "0 4 2 * *", Collector: c, Enabled: true},
+		{Name: "kolada", Kind: domain.SourceKolada, Spec: "CRON_TZ=Europe/Stockholm 0 5 3 * *", Collector: c, Enabled: true},
+	}}); err != nil {
+		t.Errorf("valid sources refused: %v", err)
 	}
 }
 
