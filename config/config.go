@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
+	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -51,9 +53,12 @@ type Config struct {
 
 	Network    Network             `yaml:"network"`
 	Precedence []domain.SourceKind `yaml:"precedence"`
-	Indicators []domain.Indicator  `yaml:"indicators"`
-	Sources    Sources             `yaml:"sources"`
-	Upload     Upload              `yaml:"upload"`
+	// Themes are the network's focus areas in page order; every indicator
+	// names one.
+	Themes     []domain.Theme     `yaml:"themes"`
+	Indicators []domain.Indicator `yaml:"indicators"`
+	Sources    Sources            `yaml:"sources"`
+	Upload     Upload             `yaml:"upload"`
 
 	// Regions is not read from YAML: it is SCB's code list, shipped.
 	Regions []domain.Region `yaml:"-"`
@@ -274,6 +279,22 @@ func (c *Config) Validate() error {
 	if len(c.Network.Members) == 0 {
 		bad("network.members", "at least one member is needed")
 	}
+	themes := map[string]bool{}
+	var themeIDs []string
+	for i, t := range c.Themes {
+		key := fmt.Sprintf("themes[%d]", i)
+		switch {
+		case !validID(t.ID):
+			bad(key+".id", "%q must be lower-case letters, digits and _", t.ID)
+		case themes[t.ID]:
+			bad(key+".id", "%q is listed twice", t.ID)
+		}
+		if strings.TrimSpace(t.Name) == "" {
+			bad(key+".name", "must not be empty")
+		}
+		themes[t.ID] = true
+		themeIDs = append(themeIDs, t.ID)
+	}
 	ids := map[string]bool{}
 	for i, ind := range c.Indicators {
 		key := fmt.Sprintf("indicators[%d]", i)
@@ -289,6 +310,21 @@ func (c *Config) Validate() error {
 		}
 		if ind.Decimals < 0 || ind.Decimals > 6 {
 			bad(key+".decimals", "%d is outside 0..6", ind.Decimals)
+		}
+		if !themes[ind.Theme] {
+			bad(key+".theme", "%q is not one of the themes (%s)", ind.Theme, strings.Join(themeIDs, ", "))
+		}
+		for j, m := range ind.Measures {
+			if _, err := derive.ParseMeasure(m); err != nil || m == "" {
+				bad(fmt.Sprintf("%s.measures[%d]", key, j), "%q is not one of absolut, per1000, andel, forandring, index", m)
+			} else if !derive.Measure(m).Applies(domain.Indicator{ID: ind.ID, Rate: ind.Rate, Jobs: ind.Jobs}) {
+				bad(fmt.Sprintf("%s.measures[%d]", key, j), "%q does not fit the indicator (rate: %v, jobs: %v)", m, ind.Rate, ind.Jobs)
+			}
+		}
+		for j, g := range ind.Genders {
+			if g != domain.GenderWomen && g != domain.GenderMen || slices.Index(ind.Genders, g) != j {
+				bad(fmt.Sprintf("%s.genders[%d]", key, j), "%q: list K and/or M once each (the total is the indicator itself)", g)
+			}
 		}
 	}
 	if len(c.Precedence) == 0 {
@@ -343,6 +379,9 @@ func (c *Config) Validate() error {
 		if !ids[k.Indicator] {
 			bad(key+".indicator", "%q is not in indicators", k.Indicator)
 		}
+		if k.Gender != "" && k.Gender != domain.GenderTotal && c.hasGenders(k.Indicator) {
+			bad(key+".gender", "%q: %s stores its K/M splits itself; take the total (T) here", k.Gender, k.Indicator)
+		}
 	}
 	for i, o := range c.FrameAncestors {
 		if err := checkOrigin(o); err != nil {
@@ -364,8 +403,18 @@ func (c *Config) Validate() error {
 // RegionIndex returns the regions as a lookup structure.
 func (c *Config) RegionIndex() *domain.Regions { return domain.NewRegions(c.Regions) }
 
-// Catalogue returns the indicators as a lookup structure.
-func (c *Config) Catalogue() *domain.Catalogue { return domain.NewCatalogue(c.Indicators) }
+// Catalogue returns the indicators and themes as a lookup structure.
+func (c *Config) Catalogue() *domain.Catalogue { return domain.NewCatalogue(c.Indicators, c.Themes...) }
+
+// hasGenders reports whether the indicator stores K/M splits.
+func (c *Config) hasGenders(id string) bool {
+	for _, ind := range c.Indicators {
+		if ind.ID == id {
+			return len(ind.Genders) > 0
+		}
+	}
+	return false
+}
 
 // MemberCodes lists the members' codes in config order.
 func (c *Config) MemberCodes() []string {

@@ -102,6 +102,14 @@ func TestFileOverridesAndErrorsNameTheKey(t *testing.T) {
 		{name: "frame ancestor wildcard alone", yaml: "frame_ancestors: [\"https://*\"]\n", wantErr: "frame_ancestors[0]"},
 		{name: "frame ancestor bad port", yaml: "frame_ancestors: [\"https://www.finspang.se:x\"]\n", wantErr: "frame_ancestors[0]"},
 		{name: "bad env bool", env: map[string]string{EnvPublic: "kanske"}, wantErr: EnvPublic},
+		{name: "indicator without theme", yaml: "indicators:\n  - {id: a, name: A}\n", wantErr: "indicators[0].theme"},
+		{name: "indicator with unknown theme", yaml: "indicators:\n  - {id: a, name: A, theme: sport}\n", wantErr: "indicators[0].theme"},
+		{name: "unknown measure", yaml: "indicators:\n  - {id: a, name: A, theme: industri, measures: [absolut, procent]}\n", wantErr: "indicators[0].measures[1]"},
+		{name: "measure a rate cannot have", yaml: "indicators:\n  - {id: a, name: A, theme: industri, rate: true, measures: [per1000]}\n", wantErr: "indicators[0].measures[0]"},
+		{name: "gender split T", yaml: "indicators:\n  - {id: a, name: A, theme: industri, genders: [T]}\n", wantErr: "indicators[0].genders[0]"},
+		{name: "gender split twice", yaml: "indicators:\n  - {id: a, name: A, theme: industri, genders: [K, K]}\n", wantErr: "indicators[0].genders[1]"},
+		{name: "theme twice", yaml: "themes:\n  - {id: a, name: A}\n  - {id: a, name: B}\n", wantErr: "themes[1].id"},
+		{name: "women's series as a split indicator's total", yaml: "sources:\n  kolada:\n    kpis:\n      - {id: N03937, indicator: unemployment, gender: K}\n", wantErr: "sources.kolada.kpis[0].gender"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,5 +151,45 @@ func TestConfigFileFromEnv(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), env(nil)); err == nil {
 		t.Fatal("a missing config file must be an error")
+	}
+}
+
+// The twelve Kolada indicators of the network's focus areas ship in config
+// alone: each id fed by its KPI, with a theme, and splits where Kolada
+// publishes them (kpis.tsv's divided_by_gender).
+func TestShippedKoladaFocusIndicators(t *testing.T) {
+	cfg, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		kpi     string
+		genders bool
+	}{
+		"unemployment": {"N03937", true}, "post_secondary_education": {"N01982", true}, "net_migration": {"N01800", false},
+		"new_businesses": {"N00999", false}, "median_income": {"N00906", true}, "out_commuting": {"N02279", true},
+		"in_commuting": {"N02276", true}, "broadband_1gbit": {"N07918", false}, "upper_secondary_completion": {"N17457", true},
+		"dependency_ratio": {"N00927", false}, "industrial_share": {"N02235", true}, "state_share": {"N02206", true},
+	}
+	kpis := map[string]string{}
+	for _, k := range cfg.Sources.Kolada.KPIs {
+		kpis[k.Indicator] = k.ID
+	}
+	cat := cfg.Catalogue()
+	for id, w := range want {
+		ind, ok := cat.Get(id)
+		if !ok {
+			t.Errorf("%s missing", id)
+			continue
+		}
+		if kpis[id] != w.kpi {
+			t.Errorf("%s fed by %q, want %s", id, kpis[id], w.kpi)
+		}
+		if (len(ind.Genders) == 2) != w.genders {
+			t.Errorf("%s genders %v, want split %v", id, ind.Genders, w.genders)
+		}
+		if !strings.Contains(ind.Source, w.kpi) || ind.Theme == "" || len(ind.Measures) == 0 {
+			t.Errorf("%s: source %q theme %q measures %v", id, ind.Source, ind.Theme, ind.Measures)
+		}
 	}
 }

@@ -26,10 +26,15 @@ func scbConfig(c config.SCB) scb.Config {
 }
 
 // koladaConfig maps the config's Kolada section to the collector's Config.
-func koladaConfig(c config.Kolada) kolada.Config {
+// An indicator with gender splits gets them from the same KPI.
+func koladaConfig(c config.Kolada, cat *domain.Catalogue) kolada.Config {
 	out := kolada.Config{BaseURL: c.URL, Timeout: c.Timeout.Std(), MaxAttempts: c.MaxAttempts}
 	for _, k := range c.KPIs {
-		out.KPIs = append(out.KPIs, kolada.KPISpec{ID: k.ID, Indicator: k.Indicator, Gender: k.Gender, From: k.From})
+		spec := kolada.KPISpec{ID: k.ID, Indicator: k.Indicator, Gender: k.Gender, From: k.From}
+		if ind, ok := cat.Get(k.Indicator); ok {
+			spec.Genders = ind.Genders
+		}
+		out.KPIs = append(out.KPIs, spec)
 	}
 	return out
 }
@@ -50,7 +55,7 @@ func (a *app) sources() []scheduler.Source {
 		{Name: "scb", Kind: domain.SourceSCB, Spec: s.SCB.Schedule, Enabled: s.SCB.Enabled, Items: scbItems,
 			Collector: scb.New(scbConfig(s.SCB), regions, scb.WithLogger(a.log))},
 		{Name: "kolada", Kind: domain.SourceKolada, Spec: s.Kolada.Schedule, Enabled: s.Kolada.Enabled, Items: append(koladaItems, "municipality_groups: Koladas kommungrupper"),
-			Collector: withGroups{Collector: kolada.New(koladaConfig(s.Kolada), regions, kolada.WithLogger(a.log)), save: a.store.SaveGroups, registry: a.groups, log: a.log}},
+			Collector: withGroups{Collector: kolada.New(koladaConfig(s.Kolada, cat), regions, kolada.WithLogger(a.log)), save: a.store.SaveGroups, registry: a.groups, log: a.log}},
 	}
 }
 

@@ -141,8 +141,9 @@ func (c *Collector) Collect(ctx context.Context, _ map[string]time.Time) (domain
 }
 
 type cell struct {
-	code string
-	year int
+	code      string
+	indicator string
+	year      int
 }
 
 func (c *Collector) collectKPI(ctx context.Context, spec KPISpec, now time.Time, n *int) ([]domain.Observation, Stats, error) {
@@ -160,6 +161,13 @@ func (c *Collector) collectKPI(ctx context.Context, spec KPISpec, now time.Time,
 	}
 	if len(years) == 0 {
 		return nil, Stats{}, fmt.Errorf("from %d is after this year", from)
+	}
+	// The total (or the configured gender) fills the indicator; each
+	// further split fills its own variant, from the same rows.
+	type genderSeries struct{ gender, indicator string }
+	series := []genderSeries{{gender, spec.Indicator}}
+	for _, g := range spec.Genders {
+		series = append(series, genderSeries{g, domain.GenderVariant(spec.Indicator, g)})
 	}
 	var st Stats
 	values := map[cell]float64{}
@@ -185,19 +193,21 @@ func (c *Collector) collectKPI(ctx context.Context, spec KPISpec, now time.Time,
 				st.SkippedRegions++
 				continue
 			}
-			v, ok := pick(r.Values, gender)
-			if !ok {
-				continue // missing is missing: no observation, never 0
-			}
-			k := cell{code, r.Period}
-			if prev, dup := values[k]; dup {
-				if prev != v {
-					return nil, st, fmt.Errorf("%w: two different values for %s %d", ErrFormat, code, r.Period)
+			for _, g := range series {
+				v, ok := pick(r.Values, g.gender)
+				if !ok {
+					continue // missing is missing: no observation, never 0
 				}
-				continue
+				k := cell{code, g.indicator, r.Period}
+				if prev, dup := values[k]; dup {
+					if prev != v {
+						return nil, st, fmt.Errorf("%w: two different values for %s %s %d", ErrFormat, code, g.gender, r.Period)
+					}
+					continue
+				}
+				values[k] = v
+				order = append(order, k)
 			}
-			values[k] = v
-			order = append(order, k)
 		}
 	}
 	if len(unknown) > 0 {
@@ -215,7 +225,7 @@ func (c *Collector) collectKPI(ctx context.Context, spec KPISpec, now time.Time,
 	for _, k := range order {
 		obs = append(obs, domain.Observation{
 			Municipality: k.code,
-			Indicator:    spec.Indicator,
+			Indicator:    k.indicator,
 			Year:         k.year,
 			Value:        values[k],
 			Source:       domain.Source{Kind: domain.SourceKolada, Ref: spec.ID, FetchedAt: now},

@@ -21,6 +21,9 @@ type KPISpec struct {
 	Indicator string `yaml:"indicator"` // catalogue id, e.g. "population"
 	// Gender is the series taken: "T" (total, default), "K" or "M".
 	Gender string `yaml:"gender"`
+	// Genders are further splits ("K", "M") stored besides Gender, each
+	// under domain.GenderVariant(Indicator, g), where Kolada has them.
+	Genders []string `yaml:"genders"`
 	// From is the first year asked for (0 = DefaultFrom).
 	From int `yaml:"from"`
 }
@@ -52,6 +55,11 @@ func (c Config) Validate() error {
 		case "", "T", "K", "M":
 		default:
 			return fmt.Errorf("kolada: KPI %s: gender %q is not T, K or M", k.ID, k.Gender)
+		}
+		for _, g := range k.Genders {
+			if g != "K" && g != "M" || g == k.Gender {
+				return fmt.Errorf("kolada: KPI %s: split %q is not K or M besides gender %q", k.ID, g, k.Gender)
+			}
 		}
 		if k.From < 0 {
 			return fmt.Errorf("kolada: KPI %s: from %d", k.ID, k.From)

@@ -2,6 +2,7 @@ package derive
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -78,8 +79,12 @@ func (m Measure) Label() string {
 // sense for rates (a percentage per inhabitant); share is only for counts
 // of jobs, whose denominator is all jobs. Two self-references are excluded
 // too: population per 1,000 inhabitants is always 1,000, and all jobs as a
-// share of all jobs is always 100 %.
+// share of all jobs is always 100 %. An indicator that lists its Measures
+// (from its source's definition) narrows the choice further.
 func (m Measure) Applies(ind domain.Indicator) bool {
+	if len(ind.Measures) > 0 && !slices.Contains(ind.Measures, string(m)) {
+		return false
+	}
 	switch m {
 	case MeasureAbsolute, MeasureChange, MeasureIndex:
 		return true

@@ -84,6 +84,11 @@ func TestApplies(t *testing.T) {
 	industrial := domain.Indicator{ID: "industrial_jobs", Jobs: true}
 	rate := domain.Indicator{ID: "employment_rate", Rate: true}
 	offices := domain.Indicator{ID: "state_offices"}
+	// A net figure can be negative: its source's definition leaves only
+	// the figure and per 1 000 (config lists them).
+	netMigration := domain.Indicator{ID: "net_migration", Measures: []string{"absolut", "per1000"}}
+	// Listing a measure the rules forbid does not make it apply.
+	rateListed := domain.Indicator{ID: "x", Rate: true, Measures: []string{"absolut", "per1000"}}
 	tests := []struct {
 		m    Measure
 		ind  domain.Indicator
@@ -104,6 +109,12 @@ func TestApplies(t *testing.T) {
 		{MeasurePer1000, jobsAll, true},
 		{MeasureChange, pop, true},
 		{Measure("okänt"), industrial, false},
+		{MeasureAbsolute, netMigration, true},
+		{MeasurePer1000, netMigration, true},
+		{MeasureIndex, netMigration, false},
+		{MeasureChange, netMigration, false},
+		{MeasurePer1000, rateListed, false},
+		{MeasureAbsolute, rateListed, true},
 	}
 	for _, tt := range tests {
 		if got := tt.m.Applies(tt.ind); got != tt.want {

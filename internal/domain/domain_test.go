@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -125,3 +126,45 @@ var errPlain = &plain{}
 type plain struct{}
 
 func (*plain) Error() string { return "sql: connection refused at 10.0.0.1" }
+
+func TestCatalogueGenderVariantsAndThemes(t *testing.T) {
+	c := NewCatalogue([]Indicator{
+		{ID: "population", Name: "Folkmängd", Theme: "befolkning"},
+		{ID: "unemployment", Name: "Öppet arbetslösa", Theme: "arbetsmarknad", Genders: []string{"K", "M"}, Aliases: []string{"Arbetslöshet"}},
+		{ID: "loose", Name: "Utan tema"},
+	}, Theme{ID: "befolkning", Name: "Befolkning"}, Theme{ID: "industri", Name: "Industri"}, Theme{ID: "arbetsmarknad", Name: "Arbetsmarknad"})
+	k, ok := c.Get("unemployment:K")
+	if !ok || k.Gender != "K" || k.Base != "unemployment" || k.Name != "Öppet arbetslösa, kvinnor" || k.Theme != "arbetsmarknad" || k.Genders != nil {
+		t.Errorf("variant K = %+v, %v", k, ok)
+	}
+	if v, ok := c.Variant("unemployment", "M"); !ok || v.ID != "unemployment:M" {
+		t.Errorf("Variant M = %+v, %v", v, ok)
+	}
+	if v, ok := c.Variant("unemployment", "T"); !ok || v.ID != "unemployment" || v.Gender != "" {
+		t.Errorf("Variant T = %+v, %v", v, ok)
+	}
+	if _, ok := c.Get("population:K"); ok {
+		t.Error("population has no split, but population:K was found")
+	}
+	if len(c.All()) != 3 {
+		t.Errorf("All lists %d, splits must not be listed", len(c.All()))
+	}
+	if ind, ok := c.Match("Arbetslöshet"); !ok || ind.ID != "unemployment" {
+		t.Errorf("Match alias = %+v", ind)
+	}
+	var got []string
+	for _, g := range c.Groups() {
+		ids := []string{}
+		for _, ind := range g.Indicators {
+			ids = append(ids, ind.ID)
+		}
+		got = append(got, g.Theme.Name+":"+strings.Join(ids, ","))
+	}
+	want := []string{"Befolkning:population", "Arbetsmarknad:unemployment", "Övrigt:loose"}
+	if strings.Join(got, ";") != strings.Join(want, ";") {
+		t.Errorf("groups %v, want %v", got, want)
+	}
+	if th, ok := c.Theme("industri"); !ok || th.Name != "Industri" {
+		t.Errorf("Theme = %+v", th)
+	}
+}

@@ -34,7 +34,7 @@ var (
 
 func TestOverviewMedianIsMedianOfOwnChanges(t *testing.T) {
 	env, d, _ := setup(t)
-	v, err := Overview(context.Background(), env, d, "", false)
+	v, err := Overview(context.Background(), env, d, "", false, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestCompareChangeMedianCountsMembersWithBothYears(t *testing.T) {
 
 func TestProfileMedianCounts(t *testing.T) {
 	env, d, _ := setup(t)
-	v, err := Profile(context.Background(), env, d, "1060", Group{})
+	v, err := Profile(context.Background(), env, d, "1060", Group{}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestAggregateYear(t *testing.T) {
 // bottom quarter ((11 − 1) × 4 / 12 + 1 = 4).
 func TestProfileSummary(t *testing.T) {
 	env, d, _ := setup(t)
-	v, err := Profile(context.Background(), env, d, "1060", Group{})
+	v, err := Profile(context.Background(), env, d, "1060", Group{}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func BenchmarkOverview(b *testing.B) {
 				if cold {
 					d = report.NewData(f.reader, f.env.Catalogue, time.Hour)
 				}
-				v, err := report.Overview(ctx, f.env, d, "", false)
+				v, err := report.Overview(ctx, f.env, d, "", false, "")
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -196,6 +196,13 @@ func (v *ProfileView) ExportTables(describe Describer) []export.Table {
 	return out
 }
 
+func changeDecimals(ind domain.Indicator) int {
+	if u := ChangeUnit(ind); u == "%" || u == "p.e." {
+		return 1
+	}
+	return ind.Decimals
+}
+
 // ExportTables is the overview: one row per member and reference, the
 // latest figure, its year and the changes of every indicator.
 func (v *OverviewView) ExportTables(describe Describer) []export.Table {
@@ -204,8 +211,8 @@ func (v *OverviewView) ExportTables(describe Describer) []export.Table {
 		cols = append(cols,
 			export.Column{Header: ind.Name + " (" + ind.Unit + ")", Numeric: true, Decimals: ind.Decimals},
 			export.Column{Header: ind.Name + ": år", Numeric: true},
-			export.Column{Header: ind.Name + ": förändring 1 år (%)", Numeric: true, Decimals: 1},
-			export.Column{Header: ind.Name + ": förändring 5 år (%)", Numeric: true, Decimals: 1},
+			export.Column{Header: ind.Name + ": förändring 1 år (" + ChangeUnit(ind) + ")", Numeric: true, Decimals: changeDecimals(ind)},
+			export.Column{Header: ind.Name + ": förändring 5 år (" + ChangeUnit(ind) + ")", Numeric: true, Decimals: changeDecimals(ind)},
 		)
 	}
 	t := export.Table{Title: "Översikt", Sheet: "Översikt", Columns: cols, Sources: notes(v.Sources, describe), Notes: []string{v.Precedence,

@@ -59,6 +59,11 @@ type OverviewRow struct {
 
 // OverviewView is the Översikt page.
 type OverviewView struct {
+	// Theme is the theme shown ("" = all); Groups are the themes shown
+	// with how many of Indicators (in order) each has, for the heading
+	// row that groups the columns.
+	Theme      string
+	Groups     []ColumnGroup
 	Indicators []domain.Indicator
 	Rows       []OverviewRow // members, sorted as asked
 	Refs       []OverviewRow // network median, riket
@@ -68,10 +73,41 @@ type OverviewView struct {
 	Precedence string
 }
 
+// ColumnGroup is a theme heading over Span consecutive indicator columns.
+type ColumnGroup struct {
+	Theme domain.Theme
+	Span  int
+}
+
+// themeGroups is the catalogue's theme groups, all or the one asked for;
+// an unknown theme id is a CodeInvalid error (it comes from the URL).
+func themeGroups(env *Env, theme string) ([]domain.ThemeGroup, error) {
+	groups := env.Catalogue.Groups()
+	if theme == "" {
+		return groups, nil
+	}
+	for _, g := range groups {
+		if g.Theme.ID == theme {
+			return []domain.ThemeGroup{g}, nil
+		}
+	}
+	return nil, domain.Invalid("temat %q finns inte", truncateRunes(theme, 40))
+}
+
 // Overview builds the latest figure, 1- and 5-year change and a small trend
-// of every indicator for every member, plus the network median and riket.
-func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool) (*OverviewView, error) {
-	v := &OverviewView{Indicators: env.Catalogue.All(), SortBy: sortBy, Desc: desc, Precedence: env.Precedence.Describe()}
+// of every indicator of the theme (all themes when theme is "") for every
+// member, plus the network median and riket, with the columns grouped by
+// theme.
+func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool, theme string) (*OverviewView, error) {
+	groups, err := themeGroups(env, theme)
+	if err != nil {
+		return nil, err
+	}
+	v := &OverviewView{Theme: theme, SortBy: sortBy, Desc: desc, Precedence: env.Precedence.Describe()}
+	for _, g := range groups {
+		v.Groups = append(v.Groups, ColumnGroup{Theme: g.Theme, Span: len(g.Indicators)})
+		v.Indicators = append(v.Indicators, g.Indicators...)
+	}
 	if sortBy == "" {
 		v.SortBy = "namn"
 	}
@@ -151,8 +187,8 @@ func cellOf(t *Table, s derive.Series) OverviewCell {
 	}
 	c.Year = ys[len(ys)-1]
 	c.Latest = ptr(s[c.Year], true)
-	c.Change1 = ptr(derive.Change(s, c.Year, 1))
-	c.Change5 = ptr(derive.Change(s, c.Year, 5))
+	c.Change1 = changeOf(t.Indicator, s, c.Year, 1)
+	c.Change5 = changeOf(t.Indicator, s, c.Year, 5)
 	for _, y := range t.Years {
 		if y > c.Year-SparkYears && y <= c.Year {
 			c.SparkYears = append(c.SparkYears, y)
@@ -177,14 +213,32 @@ func medianCell(env *Env, g Group, t *Table) OverviewCell {
 	c.N = levels[c.Year].N
 	c.Change1, c.Change1N = nil, 0
 	c.Change5, c.Change5N = nil, 0
-	if a, ok := aggregateYear(env.groupSeries(g, in, derive.MeasureChange, 0, 1), c.Year); ok {
+	if a, ok := aggregateYear(memberChanges(env, g, in, c.Year, 1), c.Year); ok {
 		c.Change1, c.Change1N = ptr(a.Median, true), a.N
 	}
-	if a, ok := aggregateYear(env.groupSeries(g, in, derive.MeasureChange, 0, 5), c.Year); ok {
+	if a, ok := aggregateYear(memberChanges(env, g, in, c.Year, 5), c.Year); ok {
 		c.Change5, c.Change5N = ptr(a.Median, true), a.N
 	}
 	for _, y := range c.SparkYears {
 		c.SparkN = append(c.SparkN, levels[y].N)
 	}
 	return c
+}
+
+// memberChanges is each member's own change to year over period years, in
+// the unit ChangeUnit gives the indicator: a percent change, or the
+// difference (percentage points, persons) where a percent change does not
+// fit.
+func memberChanges(env *Env, g Group, in inputs, year, period int) []derive.Series {
+	if ChangeUnit(in.values.Indicator) == "%" {
+		return env.groupSeries(g, in, derive.MeasureChange, 0, period)
+	}
+	out := make([]derive.Series, len(g.Codes))
+	for i, code := range g.Codes {
+		out[i] = derive.Series{}
+		if c := changeOf(in.values.Indicator, in.values.Series(code), year, period); c != nil {
+			out[i][year] = *c
+		}
+	}
+	return out
 }

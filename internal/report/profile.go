@@ -10,13 +10,16 @@ import (
 // ProfileIndicator is one indicator on a municipality's profile.
 type ProfileIndicator struct {
 	Indicator domain.Indicator
-	Years     []int
-	Own       []*float64 // the municipality, aligned with Years
-	OwnSource []*domain.Source
-	Median    []*float64 // the group's median of the members with a figure that year
-	MedianN   []int      // how many of the group's members that median counted
-	County    []*float64
-	Riket     []*float64
+	// ThemeStart is set on the first indicator of each theme, for the
+	// theme's heading.
+	ThemeStart *domain.Theme
+	Years      []int
+	Own        []*float64 // the municipality, aligned with Years
+	OwnSource  []*domain.Source
+	Median     []*float64 // the group's median of the members with a figure that year
+	MedianN    []int      // how many of the group's members that median counted
+	County     []*float64
+	Riket      []*float64
 	// CountySummed and RiketSummed mark the years whose figure is the sum
 	// of the municipalities, not SCB's own county or riket row.
 	CountySummed []bool
@@ -24,8 +27,9 @@ type ProfileIndicator struct {
 	Ranks        []int // rank among the group and the municipality (1 = highest); 0 when missing
 	Ranked       []int // how many of them had a figure that year
 	// Chart is what the chart draws: counts are indexed to ChartBase so a
-	// municipality, the network and riket share one axis; rates are drawn
-	// as they are.
+	// municipality, the network and riket share one axis (or put per 1 000
+	// inhabitants when an index does not fit, as for a net figure); rates
+	// are drawn as they are.
 	ChartMeasure derive.Measure
 	ChartBase    int
 	ChartOwn     []*float64
@@ -45,6 +49,10 @@ type ProfileIndicator struct {
 
 // ProfileView is the Kommunprofil page.
 type ProfileView struct {
+	// Theme is the theme shown ("" = all), Themes every theme with
+	// indicators, for the picker.
+	Theme      string
+	Themes     []domain.Theme
 	Region     domain.Region
 	County     domain.Region
 	Member     bool
@@ -58,28 +66,42 @@ type ProfileView struct {
 	Precedence string
 }
 
-// Profile builds every indicator's series for one municipality against the
+// Profile builds the series of every indicator of the theme (all themes
+// when theme is "", in theme order) for one municipality against the
 // group's median (the network unless g says otherwise), its county and
 // riket.
-func Profile(ctx context.Context, env *Env, d *Data, code string, g Group) (*ProfileView, error) {
+func Profile(ctx context.Context, env *Env, d *Data, code string, g Group, theme string) (*ProfileView, error) {
 	r, ok := env.Regions.Get(code)
 	if !ok || r.Kind() != domain.KindMunicipality {
 		return nil, domain.NotFound("kommunen %q finns inte", code)
 	}
+	groups, err := themeGroups(env, theme)
+	if err != nil {
+		return nil, err
+	}
 	county, _ := env.Regions.Get(r.CountyCode)
 	g = env.orNetwork(g)
-	v := &ProfileView{Region: r, County: county, Member: env.IsMember(code), Group: g, Precedence: env.Precedence.Describe()}
+	v := &ProfileView{Theme: theme, Region: r, County: county, Member: env.IsMember(code), Group: g, Precedence: env.Precedence.Describe()}
+	for _, tg := range env.Catalogue.Groups() {
+		v.Themes = append(v.Themes, tg.Theme)
+	}
+	var list []domain.Indicator
+	starts := map[string]*domain.Theme{}
+	for _, tg := range groups {
+		list = append(list, tg.Indicators...)
+		starts[tg.Indicators[0].ID] = &tg.Theme
+	}
 	ranked := g
 	if !g.Has(code) {
 		ranked.Codes = append(append([]string(nil), g.Codes...), code)
 	}
-	for _, ind := range env.Catalogue.All() {
+	for _, ind := range list {
 		t, err := d.Table(ctx, ind.ID)
 		if err != nil {
 			return nil, err
 		}
 		in := inputs{values: t}
-		pi := ProfileIndicator{Indicator: ind, Years: t.Years, GroupSize: len(g.Codes)}
+		pi := ProfileIndicator{Indicator: ind, ThemeStart: starts[ind.ID], Years: t.Years, GroupSize: len(g.Codes)}
 		own := t.Series(code)
 		countyS, countySum := env.regionSeries(t, county.Code)
 		riket, riketSum := env.regionSeries(t, domain.RiketCode)
@@ -104,7 +126,20 @@ func Profile(ctx context.Context, env *Env, d *Data, code string, g Group) (*Pro
 		pi.ChartMeasure = derive.MeasureAbsolute
 		chartOwn, chartCounty, chartRiket := own, countyS, riket
 		chartAggs := aggs
-		if !ind.Rate {
+		switch {
+		case !ind.Rate && !derive.MeasureIndex.Applies(ind) && derive.MeasurePer1000.Applies(ind):
+			// A count that an index does not fit (a net figure can be 0
+			// or change sign) is put per 1 000 inhabitants instead; the
+			// group's line is the median of the members' own.
+			if in.population, err = d.Table(ctx, domain.IndicatorPopulation); err != nil {
+				return nil, err
+			}
+			pi.ChartMeasure = derive.MeasurePer1000
+			chartOwn, _ = env.measured(in, code, derive.MeasurePer1000, 0, 0)
+			chartCounty, _ = env.measured(in, county.Code, derive.MeasurePer1000, 0, 0)
+			chartRiket, _ = env.measured(in, domain.RiketCode, derive.MeasurePer1000, 0, 0)
+			chartAggs = aggregateSeries(env.groupSeries(g, in, derive.MeasurePer1000, 0, 0), t.Years)
+		case !ind.Rate && derive.MeasureIndex.Applies(ind):
 			// Counts differ in scale by orders of magnitude: index them to
 			// the first year the municipality has a figure. The network
 			// line is the median of the members' own indexes (members
@@ -128,8 +163,8 @@ func Profile(ctx context.Context, env *Env, d *Data, code string, g Group) (*Pro
 		if ys := sortedYears(own); len(ys) > 0 {
 			pi.LatestYear = ys[len(ys)-1]
 			pi.Latest = ptr(own[pi.LatestYear], true)
-			pi.Change1 = ptr(derive.Change(own, pi.LatestYear, 1))
-			pi.Change5 = ptr(derive.Change(own, pi.LatestYear, 5))
+			pi.Change1 = changeOf(ind, own, pi.LatestYear, 1)
+			pi.Change5 = changeOf(ind, own, pi.LatestYear, 5)
 		}
 		pi.Sources = t.Sources(append([]string{code, county.Code, domain.RiketCode}, g.Codes...), nil)
 		v.Indicators = append(v.Indicators, pi)

@@ -144,7 +144,7 @@ func TestCompareWithoutFiguresIsAllMissing(t *testing.T) {
 
 func TestProfileRanksAndCounty(t *testing.T) {
 	env, d, _ := setup(t)
-	v, err := Profile(context.Background(), env, d, "1060", Group{})
+	v, err := Profile(context.Background(), env, d, "1060", Group{}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestProfileRanksAndCounty(t *testing.T) {
 
 func TestOverviewSortsMissingLast(t *testing.T) {
 	env, d, _ := setup(t)
-	v, err := Overview(context.Background(), env, d, "population", true)
+	v, err := Overview(context.Background(), env, d, "population", true, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestOverviewSortsMissingLast(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Overview(context.Background(), env, d, "nope", false); domain.ErrorCode(err) != domain.CodeInvalid {
+	if _, err := Overview(context.Background(), env, d, "nope", false, ""); domain.ErrorCode(err) != domain.CodeInvalid {
 		t.Errorf("unknown sort key: %v", err)
 	}
 }

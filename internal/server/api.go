@@ -52,15 +52,32 @@ func (s *Server) apiMunicipalities(c *fiber.Ctx) error {
 	})
 }
 
+// apiIndicator is a catalogue entry with its theme's Swedish name.
+type apiIndicator struct {
+	domain.Indicator
+	ThemeName string `json:"theme_name"`
+}
+
+// apiIndicators answers GET /api/v1/indicators: every indicator with its
+// theme (id and name), in theme order, and the themes themselves.
 func (s *Server) apiIndicators(c *fiber.Ctx) error {
 	return s.serveCached(c, func() (response, error) {
-		return jsonBody(fiber.Map{"data": s.deps.Env.Catalogue.All()})
+		out := []apiIndicator{}
+		themes := []domain.Theme{}
+		for _, g := range s.deps.Env.Catalogue.Groups() {
+			themes = append(themes, g.Theme)
+			for _, ind := range g.Indicators {
+				out = append(out, apiIndicator{Indicator: ind, ThemeName: g.Theme.Name})
+			}
+		}
+		return jsonBody(fiber.Map{"data": out, "themes": themes})
 	})
 }
 
 type apiObservation struct {
 	Municipality string    `json:"municipality"`
 	Indicator    string    `json:"indicator"`
+	Gender       string    `json:"gender"` // "T" total, "K" kvinnor, "M" män
 	Year         int       `json:"year"`
 	Value        float64   `json:"value"`
 	Source       string    `json:"source"`
@@ -71,11 +88,18 @@ type apiObservation struct {
 }
 
 // apiObservations answers
-// GET /api/v1/observations?indicator=ID[,ID]&municipality=CODE[,CODE]&from=YEAR&to=YEAR
+// GET /api/v1/observations?indicator=ID[,ID]&municipality=CODE[,CODE]&from=YEAR&to=YEAR[&gender=K|M]
 // with the figures pages show (precedence applied), each with its source.
+// gender asks for the women's or men's split of indicators that have one.
 // A missing figure is absent, never 0.
 func (s *Server) apiObservations(c *fiber.Ctx) error {
 	env := s.deps.Env
+	gender := strings.ToUpper(query(c, "gender"))
+	switch gender {
+	case "", domain.GenderTotal, domain.GenderWomen, domain.GenderMen:
+	default:
+		return badParam("gender", "gender måste vara T, K eller M")
+	}
 	var inds, codes []string
 	for _, id := range strings.Split(query(c, "indicator"), ",") {
 		if id = strings.TrimSpace(id); id == "" {
@@ -83,6 +107,9 @@ func (s *Server) apiObservations(c *fiber.Ctx) error {
 		}
 		if _, ok := env.Catalogue.Get(id); !ok {
 			return badParam("indicator", "okänd indikator %q", truncate(id, 40))
+		}
+		if _, ok := env.Catalogue.Variant(id, gender); !ok {
+			return badParam("gender", "indikatorn %q finns inte uppdelad på kön", truncate(id, 40))
 		}
 		inds = append(inds, id)
 	}
@@ -111,8 +138,12 @@ func (s *Server) apiObservations(c *fiber.Ctx) error {
 	}
 	return s.serveCached(c, func() (response, error) {
 		out := []apiObservation{}
+		g := gender
+		if g == "" {
+			g = domain.GenderTotal
+		}
 		for _, id := range inds {
-			t, err := s.deps.Data.Table(c.UserContext(), id)
+			t, err := s.deps.Data.Table(c.UserContext(), domain.GenderVariant(id, g))
 			if err != nil {
 				return response{}, err
 			}
@@ -133,7 +164,7 @@ func (s *Server) apiObservations(c *fiber.Ctx) error {
 				sort.Ints(years)
 				for _, y := range years {
 					src, _ := t.Source(code, y)
-					out = append(out, apiObservation{Municipality: code, Indicator: id, Year: y, Value: series[y],
+					out = append(out, apiObservation{Municipality: code, Indicator: id, Gender: g, Year: y, Value: series[y],
 						Source: s.describeSource(src), SourceKind: string(src.Kind), SourceRef: src.Ref, BatchID: src.BatchID, FetchedAt: src.FetchedAt})
 				}
 			}

@@ -8,18 +8,58 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
-// option is one choice in a select.
+// option is one choice in a select; consecutive options with the same
+// non-empty Group are written inside one <optgroup>.
 type option struct {
 	Value, Label string
 	Selected     bool
+	Group        string
 }
 
+// indicatorOptions lists the indicators grouped by theme. selected may be
+// a gender split's id: its indicator is the one selected.
 func (s *Server) indicatorOptions(selected string, keep func(domain.Indicator) bool) []option {
+	if ind, ok := s.deps.Env.Catalogue.Get(selected); ok && ind.Base != "" {
+		selected = ind.Base
+	}
 	var out []option
-	for _, ind := range s.deps.Env.Catalogue.All() {
-		if keep == nil || keep(ind) {
-			out = append(out, option{Value: ind.ID, Label: ind.Name, Selected: ind.ID == selected})
+	for _, g := range s.deps.Env.Catalogue.Groups() {
+		for _, ind := range g.Indicators {
+			if keep == nil || keep(ind) {
+				out = append(out, option{Value: ind.ID, Label: ind.Name, Selected: ind.ID == selected, Group: g.Theme.Name})
+			}
 		}
+	}
+	return out
+}
+
+// themeOptions is the theme picker: all themes first, then each theme
+// with indicators.
+func (s *Server) themeOptions(selected string) []option {
+	out := []option{{Value: "alla", Label: "Alla teman", Selected: selected == ""}}
+	for _, g := range s.deps.Env.Catalogue.Groups() {
+		out = append(out, option{Value: g.Theme.ID, Label: g.Theme.Name, Selected: g.Theme.ID == selected})
+	}
+	return out
+}
+
+// genderOptions is the Kön picker for an indicator with splits (nil
+// without): ind is the indicator shown, a split or the total.
+func (s *Server) genderOptions(ind domain.Indicator) []option {
+	base := ind
+	if ind.Base != "" {
+		base, _ = s.deps.Env.Catalogue.Get(ind.Base)
+	}
+	if len(base.Genders) == 0 {
+		return nil
+	}
+	out := []option{{Value: domain.GenderTotal, Label: "Totalt", Selected: ind.Gender == ""}}
+	for _, g := range base.Genders {
+		label := "Kvinnor"
+		if g == domain.GenderMen {
+			label = "Män"
+		}
+		out = append(out, option{Value: g, Label: label, Selected: ind.Gender == g})
 	}
 	return out
 }

@@ -17,6 +17,7 @@ type compareContent struct {
 	Chart      *chartEmbed
 	HasData    bool // no figure at all: a notice instead of an empty chart
 	Indicators []option
+	Genders    []option // nil: the indicator has no gender split
 	Measures   []option
 	Years      []option
 	BaseYears  []option
@@ -77,7 +78,7 @@ func (s *Server) compareHTML(c *fiber.Ctx, v *report.CompareView) (response, err
 	}
 	pp := v.Params
 	content := compareContent{
-		V: v, Chart: chart, HasData: anyRank(v.Rows),
+		V: v, Chart: chart, HasData: anyRank(v.Rows), Genders: s.genderOptions(v.Indicator),
 		Indicators: s.indicatorOptions(pp.Indicator, nil),
 		Measures:   measureOptions(v.Measures, pp.Measure),
 		Years:      yearOptions(v.Years, pp.Year),

@@ -16,6 +16,7 @@ type mapContent struct {
 	Chart      *chartEmbed
 	HasData    bool
 	Indicators []option
+	Genders    []option // nil: the indicator has no gender split
 	Measures   []option
 	Years      []option
 	Links      links
@@ -55,7 +56,7 @@ func (s *Server) mapHTML(c *fiber.Ctx, v *report.MapView) (response, error) {
 	}
 	pp := v.Params
 	content := mapContent{
-		V: v, Chart: chart, HasData: v.Missing < len(v.Items),
+		V: v, Chart: chart, HasData: v.Missing < len(v.Items), Genders: s.genderOptions(v.Indicator),
 		Indicators: s.indicatorOptions(pp.Indicator, nil),
 		Measures:   measureOptions(v.Measures, pp.Measure),
 		Years:      yearOptions(v.Years, pp.Year),

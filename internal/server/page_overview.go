@@ -16,6 +16,7 @@ type overviewContent struct {
 	V      *report.OverviewView
 	Sparks map[string]*chartEmbed // "code/indicator"
 	Sort   []sortLink
+	Themes []option
 	Links  links
 }
 
@@ -36,8 +37,12 @@ func (s *Server) overviewPage(c *fiber.Ctx) error {
 	if order != "" && order != "stigande" && order != "fallande" {
 		return badParam(pOrder, "ordning måste vara stigande eller fallande")
 	}
+	theme, err := s.themeParam(c)
+	if err != nil {
+		return err
+	}
 	return s.serveCached(c, func() (response, error) {
-		v, err := report.Overview(c.UserContext(), s.deps.Env, s.deps.Data, sortBy, order == "fallande")
+		v, err := report.Overview(c.UserContext(), s.deps.Env, s.deps.Data, sortBy, order == "fallande", theme)
 		if err != nil {
 			return response{}, err
 		}
@@ -49,12 +54,12 @@ func (s *Server) overviewPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) overviewHTML(c *fiber.Ctx, v *report.OverviewView) (response, error) {
-	content := overviewContent{V: v, Sparks: map[string]*chartEmbed{}, Sort: sortLinks(v)}
+	content := overviewContent{V: v, Sparks: map[string]*chartEmbed{}, Sort: sortLinks(v), Themes: s.themeOptions(v.Theme)}
 	ord := ""
 	if v.Desc {
 		ord = "fallande"
 	}
-	content.Links = linksFor("/", pSort, v.SortBy, pOrder, ord)
+	content.Links = linksFor("/", pTheme, v.Theme, pSort, v.SortBy, pOrder, ord)
 	for _, row := range append(append([]report.OverviewRow(nil), v.Rows...), v.Refs...) {
 		for i, cell := range row.Cells {
 			if cell.Latest == nil {
@@ -96,7 +101,7 @@ func sortLinks(v *report.OverviewView) []sortLink {
 				aria = "descending"
 			}
 		}
-		out = append(out, sortLink{Label: col.label, Href: link("/", pSort, col.id, pOrder, next), Active: active, Desc: v.Desc, Aria: aria})
+		out = append(out, sortLink{Label: col.label, Href: link("/", pTheme, v.Theme, pSort, col.id, pOrder, next), Active: active, Desc: v.Desc, Aria: aria})
 	}
 	return out
 }

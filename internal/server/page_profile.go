@@ -19,6 +19,7 @@ type profileContent struct {
 	V      *report.ProfileView
 	Charts []*chartEmbed // aligned with V.Indicators
 	Groups []option
+	Themes []option
 	Links  links
 }
 
@@ -28,13 +29,17 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 		return err
 	}
 	code := strings.Clone(c.Params("code"))
+	theme, err := s.themeParam(c)
+	if err != nil {
+		return err
+	}
 	gkey := groupKey(c)
 	return s.serveCached(c, func() (response, error) {
 		g, err := s.deps.Env.ResolveGroup(gkey, code)
 		if err != nil {
 			return response{}, err
 		}
-		v, err := report.Profile(c.UserContext(), s.deps.Env, s.deps.Data, code, g)
+		v, err := report.Profile(c.UserContext(), s.deps.Env, s.deps.Data, code, g, theme)
 		if err != nil {
 			return response{}, err
 		}
@@ -46,17 +51,21 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) profileHTML(c *fiber.Ctx, v *report.ProfileView) (response, error) {
-	var kv []string
+	kv := []string{pTheme, v.Theme}
 	if !v.Group.IsNetwork() {
-		kv = []string{pGroup, v.Group.Key}
+		kv = append(kv, pGroup, v.Group.Key)
 	}
-	content := profileContent{V: v, Groups: groupOptions(v.Group), Links: linksFor("/kommun/"+v.Region.Code, kv...)}
+	content := profileContent{V: v, Groups: groupOptions(v.Group), Themes: s.themeOptions(v.Theme), Links: linksFor("/kommun/"+v.Region.Code, kv...)}
 	for i, pi := range v.Indicators {
 		f := charts.Format{Decimals: pi.Indicator.Decimals, Unit: pi.Indicator.Unit}
 		sub := pi.Indicator.Unit
-		if pi.ChartMeasure == derive.MeasureIndex {
+		switch pi.ChartMeasure {
+		case derive.MeasureIndex:
 			f = charts.Format{Decimals: 1, Unit: "index"}
 			sub = "Index, " + strconv.Itoa(pi.ChartBase) + " = 100"
+		case derive.MeasurePer1000:
+			f = charts.Format{Decimals: 1, Unit: "per 1 000 invånare"}
+			sub = "Per 1 000 invånare"
 		}
 		lines := []charts.Line{
 			{Name: v.Region.Name, Values: pi.ChartOwn, Kind: "selected"},

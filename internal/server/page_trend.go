@@ -18,6 +18,7 @@ type trendContent struct {
 	Chart      *chartEmbed
 	HasData    bool
 	Indicators []option
+	Genders    []option // nil: the indicator has no gender split
 	Measures   []option
 	Kommuner   []option
 	Codes      string
@@ -74,7 +75,7 @@ func (s *Server) trendHTML(c *fiber.Ctx, v *report.TrendView) (response, error) 
 	}
 	codes := strings.Join(v.Params.Codes, ",")
 	content := trendContent{
-		V: v, Chart: chart, Codes: codes, Max: report.MaxTrendLines, HasData: anyLine(v.Series),
+		V: v, Chart: chart, Codes: codes, Max: report.MaxTrendLines, HasData: anyLine(v.Series), Genders: s.genderOptions(v.Indicator),
 		Indicators: s.indicatorOptions(v.Params.Indicator, nil),
 		Measures:   measureOptions([]derive.Measure{derive.MeasureAbsolute, derive.MeasureIndex}, v.Params.Measure),
 		Kommuner:   s.municipalityOptions("", false),

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
@@ -23,6 +24,8 @@ const (
 	pSort      = "sortera"
 	pOrder     = "ordning"
 	pGroup     = "grupp"
+	pTheme     = "tema"
+	pGender    = "kon"
 )
 
 // query copies a parameter: Fiber reuses the request buffers after the
@@ -53,6 +56,43 @@ func measureParam(c *fiber.Ctx) (derive.Measure, error) {
 	return m, nil
 }
 
+// themeParam is a theme id from the catalogue, or "" for all themes.
+func (s *Server) themeParam(c *fiber.Ctx) (string, error) {
+	t := query(c, pTheme)
+	if t == "" || t == "alla" {
+		return "", nil
+	}
+	if _, ok := s.deps.Env.Catalogue.Theme(t); !ok {
+		return "", badParam(pTheme, "okänt tema %q", truncate(t, 40))
+	}
+	return t, nil
+}
+
+// indicatorParam is the stored indicator a page shows: the indikator
+// parameter (or def) and, for an indicator with gender splits, the split
+// the kon parameter asks for (K or M; T or nothing is the total).
+func (s *Server) indicatorParam(c *fiber.Ctx, def string) (string, error) {
+	id := query(c, pIndicator)
+	if id == "" {
+		id = def
+	}
+	g := strings.ToUpper(query(c, pGender))
+	if g == "" || g == domain.GenderTotal {
+		return id, nil
+	}
+	if g != domain.GenderWomen && g != domain.GenderMen {
+		return "", badParam(pGender, "kön måste vara T, K eller M")
+	}
+	v, ok := s.deps.Env.Catalogue.Variant(id, g)
+	if !ok {
+		if _, known := s.deps.Env.Catalogue.Get(id); known {
+			return "", badParam(pGender, "indikatorn %q finns inte uppdelad på kön", truncate(id, 40))
+		}
+		return id, nil // the view answers "finns inte" for an unknown id
+	}
+	return v.ID, nil
+}
+
 // formatParam is "", "xlsx" or "csv".
 func formatParam(c *fiber.Ctx) (string, error) {
 	switch f := query(c, pFormat); f {
@@ -71,7 +111,7 @@ func formatParam(c *fiber.Ctx) (string, error) {
 // ranges and messages, and build their permalinks the same way.
 type viewParams struct {
 	Format    string // "", "xlsx" or "csv"
-	Indicator string // the catalogue's first when not given
+	Indicator string // the catalogue's first when not given; a gender split's id with kon
 	Kommun    string // as given; Trend reads it as a comma-separated list
 	Year      int    // yearly pages only; 0: the view's latest
 	Measure   derive.Measure
@@ -88,9 +128,9 @@ func (s *Server) parseView(c *fiber.Ctx, yearly bool) (viewParams, error) {
 	if p.Format, err = formatParam(c); err != nil {
 		return p, err
 	}
-	p.Indicator, p.Kommun, p.Group = query(c, pIndicator), query(c, pKommun), groupKey(c)
-	if p.Indicator == "" {
-		p.Indicator = s.defaultIndicator()
+	p.Kommun, p.Group = query(c, pKommun), groupKey(c)
+	if p.Indicator, err = s.indicatorParam(c, s.defaultIndicator()); err != nil {
+		return p, err
 	}
 	if yearly {
 		if p.Year, err = yearParam(c, pYear); err != nil {
@@ -125,8 +165,11 @@ func (p viewParams) codes() []string {
 // links are the permalink and downloads for the parameters a view settled
 // on (defaults filled in): the base year only for the index, the period
 // only for change, so that equal views share one URL.
+// A gender split's stored id ("unemployment:K") is written as indikator
+// and kon.
 func (p viewParams) links(path string) links {
-	kv := []string{pIndicator, p.Indicator, pYear, itoa(p.Year), pKommun, p.Kommun, pMeasure, string(p.Measure)}
+	id, gender, _ := strings.Cut(p.Indicator, ":")
+	kv := []string{pIndicator, id, pGender, gender, pYear, itoa(p.Year), pKommun, p.Kommun, pMeasure, string(p.Measure)}
 	if p.Measure == derive.MeasureIndex {
 		kv = append(kv, pBase, itoa(p.Base))
 	}

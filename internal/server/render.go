@@ -61,6 +61,9 @@ var funcs = template.FuncMap{
 	"num":     func(v *float64, decimals int, unit string) string { return report.FormatValue(v, decimals, unit) },
 	"raw":     func(v float64, decimals int) string { return report.FormatNumber(v, decimals) },
 	"change":  func(v *float64) string { return report.FormatChange(v) },
+	// changeFor writes a change in the unit that fits the indicator (see
+	// report.ChangeUnit).
+	"changeFor": func(v *float64, ind domain.Indicator) string { return report.FormatChangeFor(v, ind) },
 	// dv is a cell's exact value for scripts and tests (data-value);
 	// empty when missing.
 	"dv": func(v *float64) string {
@@ -231,7 +234,19 @@ func (s *Server) render(c *fiber.Ctx, name string, p page) error {
 func optionsHTML(opts []option) template.HTML {
 	var b strings.Builder
 	b.Grow(len(opts) * 48)
+	group := ""
 	for _, o := range opts {
+		if o.Group != group {
+			if group != "" {
+				b.WriteString("</optgroup>")
+			}
+			if o.Group != "" {
+				b.WriteString(`<optgroup label="`)
+				b.WriteString(html.EscapeString(o.Group))
+				b.WriteString(`">`)
+			}
+			group = o.Group
+		}
 		b.WriteString(`<option value="`)
 		b.WriteString(html.EscapeString(o.Value))
 		b.WriteByte('"')
@@ -241,6 +256,9 @@ func optionsHTML(opts []option) template.HTML {
 		b.WriteByte('>')
 		b.WriteString(html.EscapeString(o.Label))
 		b.WriteString("</option>")
+	}
+	if group != "" {
+		b.WriteString("</optgroup>")
 	}
 	return template.HTML(b.String())
 }
