@@ -71,7 +71,7 @@ func TestRankTies(t *testing.T) {
 
 	for _, code := range []string{"2580", "2284", "0882", "2584", "0481"} {
 		t.Run("profile "+code, func(t *testing.T) {
-			p, err := Profile(context.Background(), env, d, code, Group{})
+			p, err := Profile(context.Background(), env, d, code, Group{}, "")
 			if err != nil {
 				t.Fatal(err)
 			}
