@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -75,7 +74,7 @@ func TestCacheLookupsReadsTheExposition(t *testing.T) {
 		reg.CacheHit()
 	}
 	reg.CacheMiss()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = reg.WriteTo(w) }))
+	srv := httptest.NewServer(reg.Handler())
 	defer srv.Close()
 	if got := cacheLookups(srv.Client(), srv.URL); got != [2]float64{3, 1} {
 		t.Errorf("got %v, want [3 1]", got)

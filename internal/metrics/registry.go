@@ -1,9 +1,14 @@
 package metrics
 
 import (
+	"net/http"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Metric names. They are constants so the documentation, alert rules and
@@ -40,44 +45,60 @@ const (
 // anything near the upper buckets is worth an alert.
 var DefaultBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
-type requestKey struct {
-	route, method, class string
-}
-
-type runKey struct {
-	source, status string
-}
-
 // Registry holds the dashboard's metrics. The zero value is not usable;
 // call NewRegistry. A nil *Registry accepts every call and records nothing.
 type Registry struct {
-	buckets []float64
+	reg *prometheus.Registry
 
-	mu          sync.RWMutex
-	requests    map[requestKey]*histogram
-	runs        map[runKey]*atomic.Uint64
-	lastSuccess map[string]float64
-	imports     map[string]*atomic.Uint64
-
-	dataVersion atomic.Int64
-	cacheHits   atomic.Uint64
-	cacheMisses atomic.Uint64
+	requests     *prometheus.HistogramVec
+	runs         *prometheus.CounterVec
+	lastSuccess  *prometheus.GaugeVec
+	imports      *prometheus.CounterVec
+	dataVersion  prometheus.Gauge
+	cacheHits    prometheus.Counter
+	cacheMisses  prometheus.Counter
+	lastMu       sync.Mutex
+	lastBySource map[string]float64 // the gauge only moves forward
 }
 
-// NewRegistry returns an empty registry with DefaultBuckets. Both import
-// kinds start at zero so a rate() over them is defined from the first
+// NewRegistry returns a registry with the dashboard's metrics, the Go
+// runtime and the process collectors. Both import kinds and both cache
+// results start at zero so a rate() over them is defined from the first
 // scrape.
 func NewRegistry() *Registry {
 	r := &Registry{
-		buckets:     DefaultBuckets,
-		requests:    map[requestKey]*histogram{},
-		runs:        map[runKey]*atomic.Uint64{},
-		lastSuccess: map[string]float64{},
-		imports:     map[string]*atomic.Uint64{},
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: NameRequestDuration,
+			Help:    "Time from request to response by route pattern, method and status class.",
+			Buckets: DefaultBuckets}, []string{"route", "method", "code"}),
+		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameCollectorRuns,
+			Help: "Finished collector runs by source and status (succeeded, failed, skipped)."}, []string{"source", "status"}),
+		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: NameCollectorLastSuccess,
+			Help: "Unix time of the source's last run that succeeded or found nothing new; 0 if none on this instance."}, []string{"source"}),
+		imports: prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameImports,
+			Help: "Uploaded imports by outcome: confirmed (written) or rolled_back."}, []string{"kind"}),
+		dataVersion: prometheus.NewGauge(prometheus.GaugeOpts{Name: NameDataVersion,
+			Help: "Data version of the store as this instance last read it; it changes whenever figures change on any instance."}),
+		lastBySource: map[string]float64{},
 	}
-	r.imports[ImportConfirmed] = new(atomic.Uint64)
-	r.imports[ImportRolledBack] = new(atomic.Uint64)
+	lookups := prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameCacheLookups,
+		Help: "Page and API answers looked up in the page cache, by result (hit or miss)."}, []string{"result"})
+	r.cacheHits, r.cacheMisses = lookups.WithLabelValues("hit"), lookups.WithLabelValues("miss")
+	r.imports.WithLabelValues(ImportConfirmed)
+	r.imports.WithLabelValues(ImportRolledBack)
+	r.reg.MustRegister(r.requests, r.runs, r.lastSuccess, r.imports, r.dataVersion, lookups,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return r
+}
+
+// Handler serves the exposition: the text format, or OpenMetrics when the
+// scraper asks for it. Compression is left to the server's middleware.
+func (r *Registry) Handler() http.Handler {
+	g := prometheus.Gatherer(prometheus.NewRegistry())
+	if r != nil {
+		g = r.reg
+	}
+	return promhttp.HandlerFor(g, promhttp.HandlerOpts{EnableOpenMetrics: true, DisableCompression: true})
 }
 
 // AddSources makes each source's last-success gauge exist (at 0, "never")
@@ -87,11 +108,13 @@ func (r *Registry) AddSources(names ...string) {
 	if r == nil {
 		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.lastMu.Lock()
+	defer r.lastMu.Unlock()
 	for _, n := range names {
-		if _, ok := r.lastSuccess[n]; !ok {
-			r.lastSuccess[n] = 0
+		n = labelValue(n)
+		if _, ok := r.lastBySource[n]; !ok {
+			r.lastBySource[n] = 0
+			r.lastSuccess.WithLabelValues(n).Set(0)
 		}
 	}
 }
@@ -103,87 +126,60 @@ func (r *Registry) ObserveRequest(route, method string, status int, d time.Durat
 	if r == nil {
 		return
 	}
-	k := requestKey{route: route, method: method, class: StatusClass(status)}
-	r.mu.RLock()
-	h, ok := r.requests[k]
-	r.mu.RUnlock()
-	if !ok {
-		r.mu.Lock()
-		if h, ok = r.requests[k]; !ok {
-			h = newHistogram(len(r.buckets))
-			r.requests[k] = h
-		}
-		r.mu.Unlock()
-	}
-	h.observe(r.buckets, d.Seconds())
+	r.requests.WithLabelValues(labelValue(route), labelValue(method), StatusClass(status)).Observe(d.Seconds())
 }
 
 // RecordRun records a finished collector run. status is the run's
 // domain.RunStatus ("succeeded", "failed", "skipped"); a succeeded or
-// skipped run sets the source's last-success time to finished.
+// skipped run sets the source's last-success time to finished, unless an
+// earlier call recorded a later one.
 func (r *Registry) RecordRun(source, status string, finished time.Time) {
 	if r == nil {
 		return
 	}
-	k := runKey{source: source, status: status}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c, ok := r.runs[k]
-	if !ok {
-		c = new(atomic.Uint64)
-		r.runs[k] = c
-	}
-	c.Add(1)
+	source = labelValue(source)
+	r.runs.WithLabelValues(source, labelValue(status)).Inc()
+	r.lastMu.Lock()
+	defer r.lastMu.Unlock()
+	last, known := r.lastBySource[source]
 	if status == runSucceeded || status == runSkipped {
-		ts := float64(finished.UnixNano()) / 1e9
-		if ts > r.lastSuccess[source] {
-			r.lastSuccess[source] = ts
+		if ts := float64(finished.UnixNano()) / 1e9; ts > last {
+			last = ts
 		}
-	} else if _, ok := r.lastSuccess[source]; !ok {
-		r.lastSuccess[source] = 0
+	} else if known {
+		return
 	}
+	r.lastBySource[source] = last
+	r.lastSuccess.WithLabelValues(source).Set(last)
 }
 
 // RecordImport counts an upload confirmed (ImportConfirmed) or a batch
 // rolled back (ImportRolledBack).
 func (r *Registry) RecordImport(kind string) {
-	if r == nil {
-		return
+	if r != nil {
+		r.imports.WithLabelValues(labelValue(kind)).Inc()
 	}
-	r.mu.RLock()
-	c, ok := r.imports[kind]
-	r.mu.RUnlock()
-	if !ok {
-		r.mu.Lock()
-		if c, ok = r.imports[kind]; !ok {
-			c = new(atomic.Uint64)
-			r.imports[kind] = c
-		}
-		r.mu.Unlock()
-	}
-	c.Add(1)
 }
 
 // SetDataVersion publishes the store's data version; instances that show
 // different versions for long are not seeing each other's writes.
 func (r *Registry) SetDataVersion(v int64) {
-	if r == nil {
-		return
+	if r != nil {
+		r.dataVersion.Set(float64(v))
 	}
-	r.dataVersion.Store(v)
 }
 
 // CacheHit counts a page or API answer served from the page cache.
 func (r *Registry) CacheHit() {
 	if r != nil {
-		r.cacheHits.Add(1)
+		r.cacheHits.Inc()
 	}
 }
 
 // CacheMiss counts a page or API answer that had to be built.
 func (r *Registry) CacheMiss() {
 	if r != nil {
-		r.cacheMisses.Add(1)
+		r.cacheMisses.Inc()
 	}
 }
 
@@ -204,3 +200,8 @@ func StatusClass(status int) string {
 	}
 	return "other"
 }
+
+// labelValue replaces invalid UTF-8, which the client library refuses
+// (it panics), so a source name from a config file can never break the
+// exposition; the library escapes the rest.
+func labelValue(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }

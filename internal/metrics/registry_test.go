@@ -1,35 +1,125 @@
 package metrics
 
 import (
-	"bytes"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
-func scrape(t testing.TB, r *Registry) (exposition, string) {
+// exposition is a parsed scrape: the families by name.
+type exposition map[string]*dto.MetricFamily
+
+// scrape fetches the registry's exposition over HTTP, as Prometheus does,
+// and parses it with the Prometheus text parser, which refuses what a
+// scraper would refuse.
+func scrape(t testing.TB, r *Registry, accept ...string) (exposition, string) {
 	t.Helper()
-	var b bytes.Buffer
-	if _, err := r.WriteTo(&b); err != nil {
+	srv := httptest.NewServer(r.Handler())
+	defer srv.Close()
+	req, err := http.NewRequest(http.MethodGet, srv.URL, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := parseExposition(b.String())
-	if err != nil {
-		t.Fatalf("exposition does not parse: %v\n%s", err, b.String())
+	if len(accept) > 0 {
+		req.Header.Set("Accept", accept[0])
 	}
-	return e, b.String()
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(accept) > 0 {
+		return nil, string(b)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatalf("exposition does not parse: %v\n%s", err, b)
+	}
+	return fams, string(b)
 }
 
-func TestEmptyRegistryExposesEveryFamily(t *testing.T) {
+// find returns a sample's value. name may end in _bucket (with an "le"
+// label), _sum or _count for a histogram; kv alternate label name, value.
+func (e exposition) find(name string, kv ...string) (float64, bool) {
+	want := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		want[kv[i]] = kv[i+1]
+	}
+	le, hasLE := want["le"]
+	delete(want, "le")
+	fam, suffix := e[name], ""
+	for _, s := range []string{"_bucket", "_sum", "_count"} {
+		if fam == nil && strings.HasSuffix(name, s) {
+			fam, suffix = e[strings.TrimSuffix(name, s)], s
+		}
+	}
+	if fam == nil {
+		return 0, false
+	}
+	for _, m := range fam.GetMetric() {
+		if !labelsEqual(m.GetLabel(), want) {
+			continue
+		}
+		switch {
+		case m.Counter != nil:
+			return m.GetCounter().GetValue(), true
+		case m.Gauge != nil:
+			return m.GetGauge().GetValue(), true
+		case m.Histogram != nil && suffix == "_count":
+			return float64(m.GetHistogram().GetSampleCount()), true
+		case m.Histogram != nil && suffix == "_sum":
+			return m.GetHistogram().GetSampleSum(), true
+		case m.Histogram != nil && suffix == "_bucket" && hasLE:
+			if le == "+Inf" {
+				return float64(m.GetHistogram().GetSampleCount()), true
+			}
+			for _, b := range m.GetHistogram().GetBucket() {
+				if strconv.FormatFloat(b.GetUpperBound(), 'g', -1, 64) == le {
+					return float64(b.GetCumulativeCount()), true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+func labelsEqual(got []*dto.LabelPair, want map[string]string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for _, l := range got {
+		if v, ok := want[l.GetName()]; !ok || v != l.GetValue() {
+			return false
+		}
+	}
+	return true
+}
+
+func TestNewRegistryExposesItsFamilies(t *testing.T) {
 	e, _ := scrape(t, NewRegistry())
-	want := map[string]string{
-		NameRequestDuration:      "histogram",
-		NameCollectorRuns:        "counter",
-		NameCollectorLastSuccess: "gauge",
-		NameImports:              "counter",
-		NameDataVersion:          "gauge",
-		NameCacheLookups:         "counter",
+	// Families with a fixed label set are there from the start; the
+	// others appear with their first sample.
+	want := map[string]dto.MetricType{
+		NameImports:                  dto.MetricType_COUNTER,
+		NameDataVersion:              dto.MetricType_GAUGE,
+		NameCacheLookups:             dto.MetricType_COUNTER,
+		"go_goroutines":              dto.MetricType_GAUGE,
+		"process_start_time_seconds": dto.MetricType_GAUGE,
 	}
 	for name, typ := range want {
 		f, ok := e[name]
@@ -37,17 +127,45 @@ func TestEmptyRegistryExposesEveryFamily(t *testing.T) {
 			t.Errorf("family %s missing", name)
 			continue
 		}
-		if f.typ != typ || f.help == "" {
-			t.Errorf("%s: type %q help %q", name, f.typ, f.help)
+		if f.GetType() != typ || f.GetHelp() == "" {
+			t.Errorf("%s: type %v help %q", name, f.GetType(), f.GetHelp())
 		}
-	}
-	if len(e) != len(want) {
-		t.Errorf("%d families, want %d", len(e), len(want))
 	}
 	for _, kind := range []string{ImportConfirmed, ImportRolledBack} {
 		if v, ok := e.find(NameImports, "kind", kind); !ok || v != 0 {
 			t.Errorf("imports{kind=%s} = %v, %v; want 0 from the start", kind, v, ok)
 		}
+	}
+	for _, res := range []string{"hit", "miss"} {
+		if v, ok := e.find(NameCacheLookups, "result", res); !ok || v != 0 {
+			t.Errorf("cache{result=%s} = %v, %v; want 0 from the start", res, v, ok)
+		}
+	}
+}
+
+// TestRegistriesAreSeparate checks that each registry is its own (not the
+// global one): two in one process neither panic on registering the
+// runtime collectors nor see each other's figures.
+func TestRegistriesAreSeparate(t *testing.T) {
+	a, b := NewRegistry(), NewRegistry()
+	a.CacheHit()
+	ea, _ := scrape(t, a)
+	eb, _ := scrape(t, b)
+	if v, _ := ea.find(NameCacheLookups, "result", "hit"); v != 1 {
+		t.Errorf("a: hits %v, want 1", v)
+	}
+	if v, _ := eb.find(NameCacheLookups, "result", "hit"); v != 0 {
+		t.Errorf("b: hits %v, want 0", v)
+	}
+}
+
+func TestOpenMetricsWhenAsked(t *testing.T) {
+	r := NewRegistry()
+	r.RecordRun("scb", "succeeded", time.Unix(1700000000, 0))
+	_, text := scrape(t, r, "application/openmetrics-text; version=1.0.0")
+	if !strings.HasSuffix(text, "# EOF\n") || !strings.Contains(text, "# TYPE dashboard_collector_runs counter") ||
+		!strings.Contains(text, `dashboard_collector_runs_total{source="scb",status="succeeded"} 1`) {
+		t.Errorf("not OpenMetrics:\n%s", text)
 	}
 }
 
@@ -58,7 +176,7 @@ func TestRequestHistogram(t *testing.T) {
 		r.ObserveRequest("/jamfor", "GET", 200, d)
 	}
 	r.ObserveRequest("(unmatched)", "GET", 404, time.Millisecond)
-	e, _ := scrape(t, r)
+	e, text := scrape(t, r)
 
 	lbl := func(le string) []string {
 		return []string{"route", "/jamfor", "method", "GET", "code", "2xx", "le", le}
@@ -74,12 +192,18 @@ func TestRequestHistogram(t *testing.T) {
 			t.Errorf("bucket le=%s: %v (found %v), want %v", tc.le, got, ok, tc.want)
 		}
 	}
+	// The same bounds as before the client library: dashboards keep working.
+	for _, b := range DefaultBuckets {
+		if !strings.Contains(text, `le="`+strconv.FormatFloat(b, 'g', -1, 64)+`"`) {
+			t.Errorf("bucket %v not in the exposition", b)
+		}
+	}
 	if got, _ := e.find(NameRequestDuration+"_count", "route", "/jamfor", "method", "GET", "code", "2xx"); got != 4 {
 		t.Errorf("count %v, want 4", got)
 	}
 	sum, _ := e.find(NameRequestDuration+"_sum", "route", "/jamfor", "method", "GET", "code", "2xx")
-	if want := 20.0063; sum < want-1e-9 || sum > want+1e-9 {
-		t.Errorf("sum %v, want %v", sum, want)
+	if math.Abs(sum-20.0063) > 1e-9 {
+		t.Errorf("sum %v, want 20.0063", sum)
 	}
 	if got, _ := e.find(NameRequestDuration+"_count", "route", "(unmatched)", "method", "GET", "code", "4xx"); got != 1 {
 		t.Errorf("404 count %v, want 1", got)
@@ -134,7 +258,7 @@ func TestRecordRun(t *testing.T) {
 					t.Errorf("runs{status=%s} = %v, want %v", status, got, want)
 				}
 			}
-			if n := len(e[NameCollectorRuns].samples); n != len(tc.wantRuns) {
+			if n := len(e[NameCollectorRuns].GetMetric()); n != len(tc.wantRuns) {
 				t.Errorf("%d run series, want %d", n, len(tc.wantRuns))
 			}
 		})
@@ -219,9 +343,8 @@ func TestNilRegistryIsSafe(t *testing.T) {
 	r.CacheHit()
 	r.CacheMiss()
 	r.AddSources("scb")
-	var b bytes.Buffer
-	if n, err := r.WriteTo(&b); n != 0 || err != nil || b.Len() != 0 {
-		t.Errorf("nil registry wrote %d bytes, %v", n, err)
+	if e, _ := scrape(t, r); len(e) != 0 {
+		t.Errorf("nil registry exposes %d families", len(e))
 	}
 }
 
@@ -288,19 +411,23 @@ func BenchmarkObserveRequest(b *testing.B) {
 	}
 }
 
-func BenchmarkWriteTo(b *testing.B) {
+// BenchmarkScrape is one scrape of a registry with 35 request series,
+// through the HTTP handler.
+func BenchmarkScrape(b *testing.B) {
 	r := NewRegistry()
 	for _, route := range []string{"/", "/jamfor", "/kommun/:code", "/trend", "/karta", "/api/v1/observations", "/static/*"} {
 		for _, st := range []int{200, 304, 400, 404, 500} {
 			r.ObserveRequest(route, "GET", st, time.Millisecond)
 		}
 	}
-	var buf bytes.Buffer
+	h := r.Handler()
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 	b.ReportAllocs()
 	for b.Loop() {
-		buf.Reset()
-		if _, err := r.WriteTo(&buf); err != nil {
-			b.Fatal(err)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatal(w.Code)
 		}
 	}
 }

@@ -84,9 +84,10 @@ func (s *Server) metricsAllowed(c *fiber.Ctx) error {
 	return s.requireRole(domain.RoleAdmin)(c)
 }
 
-// serveMetrics writes the registry in Prometheus text format. The data
-// version is read at scrape time (it is polled, not a database query per
-// scrape), so instances that disagree for long stand out.
+// serveMetrics writes the registry through client_golang's handler: the
+// Prometheus text format, or OpenMetrics when the scraper asks for it. The
+// data version is read at scrape time (it is polled, not a database query
+// per scrape), so instances that disagree for long stand out.
 func (s *Server) serveMetrics(c *fiber.Ctx) error {
 	if s.deps.Data != nil {
 		if v, err := s.deps.Data.Version(c.UserContext()); err == nil {
@@ -96,7 +97,5 @@ func (s *Server) serveMetrics(c *fiber.Ctx) error {
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentType, metrics.ContentType)
-	_, err := s.deps.Metrics.WriteTo(c.Response().BodyWriter())
-	return err
+	return s.metricsHandler(c)
 }

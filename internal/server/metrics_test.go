@@ -71,8 +71,10 @@ func scrapeMetrics(t *testing.T, base string, hdr ...string) map[string]float64 
 	return out
 }
 
+// requestCount is the series of a route's request count as the exposition
+// writes it (label names sorted).
 func requestCount(route, code string) string {
-	return metrics.NameRequestDuration + `_count{route="` + route + `",method="GET",code="` + code + `"}`
+	return metrics.NameRequestDuration + `_count{code="` + code + `",method="GET",route="` + route + `"}`
 }
 
 func TestMetricsCountRequestsByRoutePattern(t *testing.T) {
@@ -196,5 +198,25 @@ func TestMetricsAccess(t *testing.T) {
 				t.Errorf("status %d, want %d", resp.StatusCode, tc.want)
 			}
 		})
+	}
+}
+
+// TestMetricsFormats checks what a scraper gets through the server: the
+// text format with the Go runtime and process families by default, and
+// OpenMetrics when it asks for it.
+func TestMetricsFormats(t *testing.T) {
+	inst := servertest.Start(t, servertest.Options{})
+	got := scrapeMetrics(t, inst.URL)
+	for _, series := range []string{"go_goroutines", "process_start_time_seconds", metrics.NameDataVersion} {
+		if _, ok := got[series]; !ok {
+			t.Errorf("%s missing from the text exposition", series)
+		}
+	}
+	resp, body := get(t, inst.URL+"/metrics", "Accept", "application/openmetrics-text; version=1.0.0")
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/openmetrics-text") || !strings.HasSuffix(body, "# EOF\n") {
+		t.Errorf("OpenMetrics asked for, got %q:\n%.300s", ct, body)
+	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control %q, want no-store", cc)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/excel"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -72,6 +73,8 @@ type Server struct {
 	logins *loginLimiter
 	now    func() time.Time
 	known  knownRoutes // route patterns, for the metrics labels
+	// metricsHandler is the registry's exposition as a Fiber handler.
+	metricsHandler fiber.Handler
 	// security is the header policy set on every response (headers.go).
 	security securityPolicy
 }
@@ -88,7 +91,7 @@ func New(d Deps) (*fiber.App, *Server, error) {
 		d.Metrics = metrics.NewRegistry()
 	}
 	s := &Server{deps: d, log: d.Log, cache: newPageCache(512), logins: newLoginLimiter(), now: d.Now,
-		security: newSecurityPolicy(d.FrameAncestors, d.SecureCookies)}
+		security: newSecurityPolicy(d.FrameAncestors, d.SecureCookies), metricsHandler: adaptor.HTTPHandler(d.Metrics.Handler())}
 	pages, err := loadPages(s.sourceFuncs())
 	if err != nil {
 		return nil, nil, err
