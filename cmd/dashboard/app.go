@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/groups"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
@@ -25,6 +25,7 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	clock  clock.Clock // the one clock: store, scheduler, server, page data
 
 	cfg    *config.Config
 	store  *sqlstore.Store
@@ -45,7 +46,7 @@ func (a *app) load(ctx context.Context, configPath string, migrate bool) error {
 		return err
 	}
 	a.cfg = cfg
-	s, err := store.Open(cfg.DatabaseURLOrDefault(), sqlstore.WithPrecedence(cfg.Precedence), sqlstore.WithLogger(a.log))
+	s, err := store.Open(cfg.DatabaseURLOrDefault(), sqlstore.WithPrecedence(cfg.Precedence), sqlstore.WithLogger(a.log), sqlstore.WithClock(a.clock))
 	if err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func (a *app) loadBundled(ctx context.Context) error {
 	if !a.cfg.LoadBundled {
 		return nil
 	}
-	loaded, err := bundled.LoadIfEmpty(ctx, a.store, time.Now())
+	loaded, err := bundled.LoadIfEmpty(ctx, a.store, a.clock.Now())
 	if err != nil {
 		return err
 	}

@@ -53,9 +53,9 @@ func (a *app) sources() []scheduler.Source {
 	}
 	return []scheduler.Source{
 		{Name: "scb", Kind: domain.SourceSCB, Spec: s.SCB.Schedule, Enabled: s.SCB.Enabled, Items: scbItems,
-			Collector: scb.New(scbConfig(s.SCB), regions, scb.WithLogger(a.log))},
+			Collector: scb.New(scbConfig(s.SCB), regions, scb.WithLogger(a.log), scb.WithClock(a.clock))},
 		{Name: "kolada", Kind: domain.SourceKolada, Spec: s.Kolada.Schedule, Enabled: s.Kolada.Enabled, Items: append(koladaItems, "municipality_groups: Koladas kommungrupper"),
-			Collector: withGroups{Collector: kolada.New(koladaConfig(s.Kolada, cat), regions, kolada.WithLogger(a.log)), save: a.store.SaveGroups, registry: a.groups, log: a.log}},
+			Collector: withGroups{Collector: kolada.New(koladaConfig(s.Kolada, cat), regions, kolada.WithLogger(a.log), kolada.WithClock(a.clock)), save: a.store.SaveGroups, registry: a.groups, log: a.log}},
 	}
 }
 
@@ -94,6 +94,7 @@ func (a *app) newScheduler(retry scheduler.Retry, onChange func(), runs schedule
 		Retry:     retry,
 		OnChange:  onChange,
 		Metrics:   runs,
+		Clock:     a.clock,
 	})
 }
 

@@ -91,7 +91,7 @@ func importCmd(ctx context.Context, a *app, args []string) error {
 	}
 	env := a.env()
 	_, err = runImport(ctx, a.store, f, importRequest{
-		FileName: filepath.Base(path), Indicator: *indicator, Actor: *actor, DryRun: *dryRun, At: time.Now(),
+		FileName: filepath.Base(path), Indicator: *indicator, Actor: *actor, DryRun: *dryRun, At: a.clock.Now(),
 		Options: excel.Options{Regions: env.Regions, Catalogue: env.Catalogue, Limits: uploadLimits(a.cfg.Upload)},
 	}, a.stdout)
 	if err == nil && !*dryRun {

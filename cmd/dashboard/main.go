@@ -22,7 +22,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	_ "time/tzdata" // Europe/Stockholm on machines without zoneinfo
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 )
 
 // command is one sub-command.
@@ -74,7 +75,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a := &app{log: log, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	a := &app{log: log, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, clock: clock.Real{}}
 	err := cmd.run(ctx, a, args)
 	if a.store != nil {
 		_ = a.store.Close()

@@ -43,7 +43,7 @@ func serve(ctx context.Context, a *app, args []string) error {
 		evidence[m.Code] = m.Evidence
 	}
 	reg := metrics.NewRegistry() // one registry: /metrics shows requests and runs
-	data := report.NewData(a.store, env.Catalogue, dataPoll)
+	data := report.NewData(a.store, env.Catalogue, dataPoll, report.WithClock(a.clock))
 	// After a scheduled write the pages see the new data version at once;
 	// the server's page cache follows the version.
 	sched, err := a.newScheduler(scheduler.DefaultRetry, data.Invalidate, reg)
@@ -51,7 +51,7 @@ func serve(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	app, _, err := server.New(server.Deps{
-		Store: a.store, Env: env, Data: data, Log: a.log,
+		Store: a.store, Env: env, Data: data, Log: a.log, Clock: a.clock,
 		PublicPages: a.cfg.PublicPages, SecureCookies: a.cfg.SecureCookies, MemberEvidence: evidence,
 		Upload: uploadLimits(a.cfg.Upload), DescribeSource: bundled.Describe,
 		Scheduler: schedulerView{sched}, Metrics: reg, MetricsAdminOnly: a.cfg.MetricsAdminOnly,

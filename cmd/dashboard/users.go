@@ -9,8 +9,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -97,7 +97,7 @@ func usersAdd(ctx context.Context, a *app, name string, role domain.Role) error 
 	if err != nil {
 		return err
 	}
-	u, err := a.store.CreateUser(ctx, domain.User{Name: name, Role: role, PasswordHash: hash, CreatedAt: time.Now()})
+	u, err := a.store.CreateUser(ctx, domain.User{Name: name, Role: role, PasswordHash: hash, CreatedAt: a.clock.Now()})
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func usersList(ctx context.Context, a *app) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAMN\tROLL\tTILLAGD")
 	for _, u := range users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", u.Name, u.Role, u.CreatedAt.In(stockholm()).Format("2006-01-02 15:04"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", u.Name, u.Role, u.CreatedAt.In(clock.Stockholm).Format("2006-01-02 15:04"))
 	}
 	return tw.Flush()
 }
@@ -126,11 +126,4 @@ func usersRemove(ctx context.Context, a *app, name string) error {
 	a.log.Info("user removed", "user", name)
 	a.printf("Användaren %s är borttagen.\n", name)
 	return nil
-}
-
-func stockholm() *time.Location {
-	if l, err := time.LoadLocation("Europe/Stockholm"); err == nil {
-		return l
-	}
-	return time.UTC
 }

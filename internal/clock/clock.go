@@ -1,13 +1,26 @@
-// Package clock is the time source of everything that waits: rate limits,
-// retry backoff, leases. Tests inject a fake so that a Retry-After of
-// minutes or a lease expiry costs no real time; one interface means one
-// fake serves the collectors and the scheduler alike.
+// Package clock is the dashboard's one time source and its one time zone.
+// Everything that stamps, expires or waits (the store, the server's
+// sessions and uploads, the page data poll, rate limits, retry backoff,
+// leases, run records) takes a Clock, so tests inject one fake and a
+// Retry-After of minutes or a lease expiry costs no real time.
 package clock
 
 import (
 	"context"
 	"time"
+	_ "time/tzdata" // Europe/Stockholm on machines without zoneinfo
 )
+
+// Stockholm is the time zone readers and schedules use: dates on pages
+// and exports, batch times, cron specs without their own CRON_TZ. The
+// zone database is embedded, so it loads everywhere; UTC is only a
+// guard.
+var Stockholm = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Stockholm"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
 
 // Clock tells the time and sleeps.
 type Clock interface {

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"strconv"
+
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 )
 
@@ -28,7 +30,7 @@ func (a Aggregate) CountNote() string {
 	if !a.Partial() || a.N == 0 {
 		return ""
 	}
-	return itoa(a.N) + " av " + itoa(a.Of) + " medlemmar"
+	return strconv.Itoa(a.N) + " av " + strconv.Itoa(a.Of) + " medlemmar"
 }
 
 // aggregateYear takes the median and mean of the members' measured values

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
@@ -130,10 +131,21 @@ type Data struct {
 	loading map[string]*sync.WaitGroup
 }
 
+// DataOption configures NewData.
+type DataOption func(*Data)
+
+// WithClock sets the clock that times the poll; the default is the wall
+// clock.
+func WithClock(c clock.Clock) DataOption { return func(d *Data) { d.now = c.Now } }
+
 // NewData builds the cache. poll is how stale another instance's write may
 // look; 0 checks on every call.
-func NewData(r Reader, cat *domain.Catalogue, poll time.Duration) *Data {
-	return &Data{reader: r, cat: cat, poll: poll, now: time.Now, tables: map[string]*Table{}, loading: map[string]*sync.WaitGroup{}}
+func NewData(r Reader, cat *domain.Catalogue, poll time.Duration, opts ...DataOption) *Data {
+	d := &Data{reader: r, cat: cat, poll: poll, now: clock.Real{}.Now, tables: map[string]*Table{}, loading: map[string]*sync.WaitGroup{}}
+	for _, o := range opts {
+		o(d)
+	}
+	return d
 }
 
 // Invalidate forgets the cached tables and version, for the instance that

@@ -1,10 +1,10 @@
 package report
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/numfmt"
@@ -85,17 +85,8 @@ func FormatDate(t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return t.In(stockholm).Format("2006-01-02")
+	return t.In(clock.Stockholm).Format("2006-01-02")
 }
-
-var stockholm = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Stockholm"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // truncateRunes bounds how much of a value from a URL is echoed back.
 func truncateRunes(s string, n int) string {

@@ -136,7 +136,7 @@ func (s *Scheduler) run(ctx context.Context, src *source, trigger, actor string)
 	defer release()
 
 	s.closeStale(ctx, src, log)
-	started := time.Now()
+	started := s.clock.Now()
 	run, err := s.cfg.Store.StartRun(ctx, src.Name, trigger)
 	if err != nil {
 		log.Error("run not started: the run could not be recorded", "err", err)
@@ -159,7 +159,7 @@ func (s *Scheduler) run(ctx context.Context, src *source, trigger, actor string)
 	defer fcancel()
 	// The store stamps the end with the clock it stamped the start with.
 	err = s.cfg.Store.FinishRun(fctx, run)
-	fin := time.Now().UTC()
+	fin := s.clock.Now().UTC()
 	run.Finished = &fin
 	if s.cfg.Metrics != nil {
 		s.cfg.Metrics.RecordRun(src.Name, string(run.Status), fin)
@@ -171,7 +171,7 @@ func (s *Scheduler) run(ctx context.Context, src *source, trigger, actor string)
 		}
 	}
 	attrs := []any{"status", run.Status, "new", run.New, "changed", run.Changed, "unchanged", run.Unchanged,
-		"batch", run.BatchID, "requests", res.requests, "attempts", res.attempts, "duration", time.Since(started).String()}
+		"batch", run.BatchID, "requests", res.requests, "attempts", res.attempts, "duration", s.clock.Now().Sub(started).String()}
 	if res.err != nil {
 		log.Error("collector run failed", append(attrs, "err", res.err)...)
 	} else {

@@ -169,10 +169,7 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	loc := cfg.Location
 	if loc == nil {
-		var err error
-		if loc, err = time.LoadLocation("Europe/Stockholm"); err != nil {
-			loc = time.UTC
-		}
+		loc = clock.Stockholm
 	}
 	s.cron = cron.New(cron.WithParser(Parser), cron.WithLocation(loc), cron.WithLogger(cronLogger{s.log}))
 	for _, src := range cfg.Sources {

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	_ "time/tzdata" // Europe/Stockholm for batch times on machines without zoneinfo
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/excel"
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/numfmt"
 )
@@ -18,15 +18,8 @@ const (
 	maxShownRejects = 5000
 )
 
-var stockholmTZ = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Stockholm"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
-
 // localTime is a batch time as Swedish readers expect it.
-func localTime(t time.Time) string { return t.In(stockholmTZ).Format("2006-01-02 15:04") }
+func localTime(t time.Time) string { return t.In(clock.Stockholm).Format("2006-01-02 15:04") }
 
 func batchKindLabel(k domain.BatchKind) string {
 	switch k {

@@ -15,14 +15,14 @@ import (
 // matched ("/kommun/:code"), never the raw path, so a crawler inventing
 // URLs cannot grow the label set.
 func (s *Server) requestLog(c *fiber.Ctx) error {
-	start := time.Now()
+	start := s.now()
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
 		// The error handler has not run yet; take the status it will set.
 		status = statusOf(err)
 	}
-	took := time.Since(start)
+	took := s.now().Sub(start)
 	route := s.routeLabel(c, status)
 	s.deps.Metrics.ObserveRequest(route, methodLabel(c.Method()), status, took)
 	level := slog.LevelInfo

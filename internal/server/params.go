@@ -169,12 +169,12 @@ func (p viewParams) codes() []string {
 // and kon.
 func (p viewParams) links(path string) links {
 	id, gender, _ := strings.Cut(p.Indicator, ":")
-	kv := []string{pIndicator, id, pGender, gender, pYear, itoa(p.Year), pKommun, p.Kommun, pMeasure, string(p.Measure)}
+	kv := []string{pIndicator, id, pGender, gender, pYear, strconv.Itoa(p.Year), pKommun, p.Kommun, pMeasure, string(p.Measure)}
 	if p.Measure == derive.MeasureIndex {
-		kv = append(kv, pBase, itoa(p.Base))
+		kv = append(kv, pBase, strconv.Itoa(p.Base))
 	}
 	if p.Measure == derive.MeasureChange {
-		kv = append(kv, pPeriod, itoa(p.Period))
+		kv = append(kv, pPeriod, strconv.Itoa(p.Period))
 	}
 	if p.Group != "" && p.Group != report.GroupNetwork {
 		kv = append(kv, pGroup, p.Group)
@@ -224,13 +224,6 @@ func linksFor(path string, kv ...string) links {
 		sep = "&"
 	}
 	return links{Permalink: p, XLSX: p + sep + "format=xlsx", CSV: p + sep + "format=csv"}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return ""
-	}
-	return strconv.Itoa(n)
 }
 
 // groupKey reads the grupp parameter; the report resolves it (and says

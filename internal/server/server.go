@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/excel"
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/metrics"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
@@ -60,8 +61,9 @@ type Deps struct {
 	// DescribeSource names bundled sources (their publisher) for pages,
 	// exports and the API; "" or nil falls back to the kind and reference.
 	DescribeSource func(domain.Source) string
-	// Now is the clock, replaceable in tests.
-	Now func() time.Time
+	// Clock stamps sessions, uploads and users and times login limits and
+	// requests; nil is the wall clock.
+	Clock clock.Clock
 }
 
 // Server holds the wired dependencies and the template set.
@@ -71,7 +73,7 @@ type Server struct {
 	pages  *pageSet
 	cache  *pageCache
 	logins *loginLimiter
-	now    func() time.Time
+	clock  clock.Clock
 	known  knownRoutes // route patterns, for the metrics labels
 	// metricsHandler is the registry's exposition as a Fiber handler.
 	metricsHandler fiber.Handler
@@ -79,18 +81,21 @@ type Server struct {
 	security securityPolicy
 }
 
+// now is the server's clock's time.
+func (s *Server) now() time.Time { return s.clock.Now() }
+
 // New builds the Fiber app with every route.
 func New(d Deps) (*fiber.App, *Server, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	if d.Now == nil {
-		d.Now = time.Now
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
 	}
 	if d.Metrics == nil {
 		d.Metrics = metrics.NewRegistry()
 	}
-	s := &Server{deps: d, log: d.Log, cache: newPageCache(512), logins: newLoginLimiter(), now: d.Now,
+	s := &Server{deps: d, log: d.Log, cache: newPageCache(512), logins: newLoginLimiter(), clock: d.Clock,
 		security: newSecurityPolicy(d.FrameAncestors, d.SecureCookies), metricsHandler: adaptor.HTTPHandler(d.Metrics.Handler())}
 	pages, err := loadPages(s.sourceFuncs())
 	if err != nil {

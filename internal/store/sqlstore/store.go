@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -52,12 +53,13 @@ func WithPrecedence(p domain.Precedence) Option { return func(s *Store) { s.prec
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
 
-// WithClock replaces time.Now, for tests.
-func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+// WithClock sets the clock that stamps batches, runs, users and expiries;
+// the default is the wall clock.
+func WithClock(c clock.Clock) Option { return func(s *Store) { s.now = c.Now } }
 
 // New wraps an open database. It does not migrate: call Migrate.
 func New(db *sql.DB, d Dialect, opts ...Option) *Store {
-	s := &Store{db: db, dialect: d, precedence: domain.DefaultPrecedence, log: slog.Default(), now: time.Now}
+	s := &Store{db: db, dialect: d, precedence: domain.DefaultPrecedence, log: slog.Default(), now: clock.Real{}.Now}
 	for _, o := range opts {
 		o(s)
 	}
