@@ -31,6 +31,9 @@ type page struct {
 	CSRF         string
 	Network      string
 	AssetVersion string
+	// Path is the page's own address (path and query) for the printed
+	// footer; app.js replaces it with the full URL.
+	Path string
 }
 
 // pageSet is one parsed template per page, each with the layout.
@@ -73,6 +76,7 @@ var funcs = template.FuncMap{
 		return strconv.FormatFloat(*v, 'g', -1, 64)
 	},
 	"date":         report.FormatDate,
+	"sourceNote":   sourceNote,
 	"measureLabel": func(m derive.Measure) string { return m.Label() },
 	"join":         strings.Join,
 	"add":          func(a, b int) int { return a + b },
@@ -94,6 +98,21 @@ var funcs = template.FuncMap{
 		}
 		return vs[i]
 	},
+}
+
+// sourceNote is a figure's footnote number in the page's list of sources
+// (1-based; 0 when it is not listed). Narrow screens show the number in
+// place of the long source text.
+func sourceNote(list []domain.Source, s *domain.Source) int {
+	if s == nil {
+		return 0
+	}
+	for i, l := range list {
+		if l.Kind == s.Kind && l.Ref == s.Ref && l.BatchID == s.BatchID && l.FetchedAt.Equal(s.FetchedAt) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // sourceFuncs are the template functions that name sources; they use the
@@ -183,6 +202,7 @@ func (s *Server) renderBytes(c *fiber.Ctx, name string, p page) ([]byte, error) 
 	}
 	p.Network = s.deps.Env.NetworkName
 	p.AssetVersion = assetVersion
+	p.Path = strings.Clone(c.OriginalURL())
 	// A script logged in by HTTP Basic has a user but no session (and
 	// needs no CSRF token).
 	if u, sess := s.currentUser(c); u != nil {

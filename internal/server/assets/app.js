@@ -39,7 +39,48 @@
     return out;
   }
 
-  function prepare(option, kind) {
+  // Compact Swedish numbers for crowded axes: 20 tn, 1,2 mn.
+  var compact = typeof Intl !== "undefined" ? new Intl.NumberFormat("sv-SE", { notation: "compact", maximumFractionDigits: 1 }) : null;
+
+  // narrowWidth is where a chart counts as narrow (phones): fewer ticks,
+  // compact numbers, smaller margins and titles.
+  var narrowWidth = 600;
+
+  function narrowOption(option, kind) {
+    valueAxes(option).forEach(function (a) {
+      a.splitNumber = 3;
+      a.axisLabel = a.axisLabel || {};
+      a.axisLabel.hideOverlap = true;
+      a.axisLabel.formatter = function (v) {
+        return compact && Math.abs(v) >= 10000 ? compact.format(v) : fmtNumber(v, 0);
+      };
+    });
+    var grids = option.grid ? (Array.isArray(option.grid) ? option.grid : [option.grid]) : [];
+    grids.forEach(function (g) {
+      g.left = 8; g.right = 16; g.containLabel = true;
+      if (kind === "line") { g.top = 64; g.bottom = 56; }
+    });
+    ["xAxis", "yAxis"].forEach(function (k) {
+      var axes = option[k];
+      if (!axes) { return; }
+      (Array.isArray(axes) ? axes : [axes]).forEach(function (a) {
+        if (a && a.type === "category" && kind === "bar") {
+          a.axisLabel = a.axisLabel || {};
+          a.axisLabel.width = 96; a.axisLabel.overflow = "truncate"; a.axisLabel.fontSize = 11;
+        }
+      });
+    });
+    var titles = option.title ? (Array.isArray(option.title) ? option.title : [option.title]) : [];
+    titles.forEach(function (t) {
+      t.textStyle = t.textStyle || {}; t.textStyle.fontSize = 14;
+      t.subtextStyle = t.subtextStyle || {}; t.subtextStyle.fontSize = 11;
+      t.left = 4;
+    });
+    if (option.toolbox) { option.toolbox.show = false; }
+    return option;
+  }
+
+  function prepare(option, kind, width) {
     var f = option._fmt || { decimals: 0, unit: "" };
     delete option._fmt;
     option.tooltip = option.tooltip || {};
@@ -55,6 +96,7 @@
         a.axisLabel = a.axisLabel || {};
         a.axisLabel.formatter = function (v) { return fmtNumber(v, Math.min(f.decimals, 1)); };
       });
+      if (kind !== "spark" && width < narrowWidth) { narrowOption(option, kind); }
     }
     return option;
   }
@@ -72,14 +114,19 @@
     return geoCache[url];
   }
 
+  // Every drawn chart but the sparklines, for resizing when printing.
+  var drawn = [];
+
   function draw(el) {
     var src = document.getElementById(el.getAttribute("data-option"));
     if (!src) { return; }
-    var option = prepare(JSON.parse(src.textContent), el.getAttribute("data-kind"));
+    var kind = el.getAttribute("data-kind");
+    var option = prepare(JSON.parse(src.textContent), kind, el.clientWidth);
     var start = function () {
       var chart = echarts.init(el, null, { renderer: "canvas", locale: "SV" });
       chart.on("finished", function () { el.setAttribute("data-rendered", "1"); });
       chart.setOption(option);
+      if (kind !== "spark") { drawn.push({ el: el, chart: chart }); }
       window.addEventListener("resize", function () { chart.resize(); });
     };
     var geo = el.getAttribute("data-geo");
@@ -101,8 +148,55 @@
     });
   }
 
+  // Printing: charts are redrawn at the printed width (the canvas keeps
+  // its screen size otherwise and is cut off or blurred), and the footer
+  // gets the page's full address and today's date.
+  function toPrint() {
+    printStamp();
+    drawn.forEach(function (d) {
+      d.chart.resize({ width: d.el.clientWidth, animation: { duration: 0 } });
+      d.el.setAttribute("data-print-width", String(d.el.clientWidth));
+      d.chart.getZr().refreshImmediately();
+    });
+  }
+  function toScreen() {
+    drawn.forEach(function (d) { d.chart.resize({ width: "auto", animation: { duration: 0 } }); });
+  }
+  function printStamp() {
+    var now = new Date();
+    var date = now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
+    var text = location.href + " · utskriven " + date;
+    document.querySelectorAll("[data-print-url]").forEach(function (e) { e.textContent = location.href; });
+    document.querySelectorAll("[data-print-date]").forEach(function (e) { e.textContent = ", utskriven " + date; });
+    document.documentElement.style.setProperty("--print-stamp", JSON.stringify(text));
+  }
+  function watchPrint() {
+    printStamp();
+    window.addEventListener("beforeprint", toPrint);
+    window.addEventListener("afterprint", toScreen);
+    if (window.matchMedia) {
+      var mq = window.matchMedia("print");
+      var onChange = function (e) { if (e.matches) { toPrint(); } else { toScreen(); } };
+      if (mq.addEventListener) { mq.addEventListener("change", onChange); }
+    }
+  }
+
+  // On a phone the navigation is one row that scrolls sideways: bring the
+  // current page's link into view.
+  function showCurrentNav() {
+    var cur = document.querySelector("header.top a[aria-current=page]");
+    var bar = document.querySelector("header.top");
+    if (cur && bar && bar.scrollWidth > bar.clientWidth) {
+      bar.scrollLeft = Math.max(0, cur.offsetLeft - bar.clientWidth / 3);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-option]").forEach(draw);
+    if (typeof echarts !== "undefined") {
+      document.querySelectorAll("[data-option]").forEach(draw);
+    }
     autoSubmit();
+    watchPrint();
+    showCurrentNav();
   });
 })();
