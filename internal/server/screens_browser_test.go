@@ -3,9 +3,9 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"regexp"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
