@@ -31,9 +31,6 @@ type page struct {
 	CSRF         string
 	Network      string
 	AssetVersion string
-	// Path is the page's own address (path and query) for the printed
-	// footer; app.js replaces it with the full URL.
-	Path string
 }
 
 // pageSet is one parsed template per page, each with the layout.
@@ -202,7 +199,6 @@ func (s *Server) renderBytes(c *fiber.Ctx, name string, p page) ([]byte, error) 
 	}
 	p.Network = s.deps.Env.NetworkName
 	p.AssetVersion = assetVersion
-	p.Path = strings.Clone(c.OriginalURL())
 	// A script logged in by HTTP Basic has a user but no session (and
 	// needs no CSRF token).
 	if u, sess := s.currentUser(c); u != nil {
