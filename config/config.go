@@ -130,6 +130,11 @@ type Upload struct {
 	MaxRows       int `yaml:"max_rows"`
 }
 
+// CronParser reads schedule specs: five fields or a descriptor (@monthly,
+// @every 1h), with an optional CRON_TZ= prefix. Validation and the
+// scheduler both use it, so a spec that passes validation also schedules.
+var CronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
 // Duration reads "60s", "2m" from YAML.
 type Duration time.Duration
 
@@ -335,7 +340,6 @@ func (c *Config) Validate() error {
 			bad(fmt.Sprintf("precedence[%d]", i), "%q is not one of scb, kolada, upload, bundled", k)
 		}
 	}
-	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 	checkSource := func(name string, enabled bool, url, schedule string, timeout Duration, attempts int) {
 		if !enabled {
 			return
@@ -343,7 +347,7 @@ func (c *Config) Validate() error {
 		if !hasAnyPrefix(url, "http://", "https://") {
 			bad("sources."+name+".url", "%q must be an http(s) URL", url)
 		}
-		if _, err := parser.Parse(schedule); err != nil {
+		if _, err := CronParser.Parse(schedule); err != nil {
 			bad("sources."+name+".schedule", "%q: %v", schedule, err)
 		}
 		if timeout <= 0 {

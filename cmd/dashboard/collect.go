@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -11,7 +12,7 @@ import (
 )
 
 func init() {
-	register(command{name: "collect", usage: "hämta från de öppna källorna nu (--source scb|kolada|all)", run: collect})
+	register(command{name: "collect", usage: "hämta från de öppna källorna nu (--source KÄLLA|all; källorna står i konfigurationen)", run: collect})
 }
 
 // collectRetry is one collection per source: the operator sees the
@@ -23,17 +24,12 @@ func collect(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("collect", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	cfgPath := configFlag(fs)
-	which := fs.String("source", "all", "källa att hämta från: scb, kolada eller all")
+	which := fs.String("source", "all", "källa att hämta från (namnet i konfigurationens sources, t.ex. scb) eller all")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return &exitError{code: 2, msg: fmt.Sprintf("collect tar inga argument utöver flaggor (fick %q)", fs.Args())}
-	}
-	switch *which {
-	case "scb", "kolada", "all":
-	default:
-		return &exitError{code: 2, msg: fmt.Sprintf("okänd källa %q: välj scb, kolada eller all", *which)}
 	}
 	if err := a.load(ctx, *cfgPath, true); err != nil {
 		return err
@@ -47,7 +43,13 @@ func collect(ctx context.Context, a *app, args []string) error {
 	}
 	defer func() { _ = sched.Stop(context.WithoutCancel(ctx)) }()
 
-	var names []string
+	var names, known []string
+	for _, st := range sched.Status() {
+		known = append(known, st.Name)
+	}
+	if *which != "all" && !slices.Contains(known, *which) {
+		return &exitError{code: 2, msg: fmt.Sprintf("okänd källa %q: välj %s eller all", *which, strings.Join(known, ", "))}
+	}
 	for _, st := range sched.Status() {
 		switch {
 		case *which != "all" && st.Name != *which:

@@ -3,6 +3,8 @@ package scheduler
 import (
 	"strings"
 	"testing"
+
+	"github.com/svenskaindustrikommuner/dashboard/config"
 )
 
 // FuzzDescribeSpec: DescribeSpec never panics, never returns an empty
@@ -25,7 +27,7 @@ func FuzzDescribeSpec(f *testing.F) {
 		if got == trimmed || strings.Contains(trimmed, "TZ=") {
 			return
 		}
-		if _, err := Parser.Parse(trimmed); err != nil {
+		if _, err := config.CronParser.Parse(trimmed); err != nil {
 			t.Fatalf("DescribeSpec(%q) = %q, but cron refuses the spec: %v", spec, got, err)
 		}
 	})

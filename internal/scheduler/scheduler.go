@@ -14,6 +14,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
@@ -27,11 +28,6 @@ const (
 
 // Actor of scheduled runs, as batch lists show it.
 const ActorScheduler = "schemaläggare"
-
-// Parser reads schedule specs: five fields or a descriptor (@monthly,
-// @every 1h), with an optional CRON_TZ= prefix. It is the parser config
-// validation uses, so a spec that passes validation also schedules.
-var Parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // Source is one collector and when it runs.
 type Source struct {
@@ -171,7 +167,7 @@ func New(cfg Config) (*Scheduler, error) {
 	if loc == nil {
 		loc = clock.Stockholm
 	}
-	s.cron = cron.New(cron.WithParser(Parser), cron.WithLocation(loc), cron.WithLogger(cronLogger{s.log}))
+	s.cron = cron.New(cron.WithParser(config.CronParser), cron.WithLocation(loc), cron.WithLogger(cronLogger{s.log}))
 	for _, src := range cfg.Sources {
 		if src.Name == "" || s.byName[src.Name] != nil {
 			return nil, fmt.Errorf("scheduler: source name %q is empty or used twice", src.Name)
@@ -184,7 +180,7 @@ func New(cfg Config) (*Scheduler, error) {
 		}
 		x := &source{Source: src}
 		if src.Enabled {
-			sched, err := Parser.Parse(src.Spec)
+			sched, err := config.CronParser.Parse(src.Spec)
 			if err != nil {
 				return nil, fmt.Errorf("scheduler: source %s: schedule %q: %w", src.Name, src.Spec, err)
 			}
