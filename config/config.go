@@ -102,6 +102,7 @@ type SCBTable struct {
 	From      int                 `yaml:"from"`
 	To        int                 `yaml:"to"`
 	Month     int                 `yaml:"month"`
+	NewerThan string              `yaml:"newer_than"`
 	Note      string              `yaml:"note"`
 }
 
@@ -121,6 +122,7 @@ type KoladaKPI struct {
 	Indicator string `yaml:"indicator"`
 	Gender    string `yaml:"gender"`
 	From      int    `yaml:"from"`
+	To        int    `yaml:"to"`
 }
 
 // Upload limits protect the server from large and hostile spreadsheets.
@@ -385,6 +387,9 @@ func (c *Config) Validate() error {
 		}
 		if k.Gender != "" && k.Gender != domain.GenderTotal && c.hasGenders(k.Indicator) {
 			bad(key+".gender", "%q: %s stores its K/M splits itself; take the total (T) here", k.Gender, k.Indicator)
+		}
+		if k.To != 0 && k.To < k.From {
+			bad(key+".to", "%d is before from (%d)", k.To, k.From)
 		}
 	}
 	for i, o := range c.FrameAncestors {

@@ -70,6 +70,9 @@ func collect(ctx context.Context, a *app, args []string) error {
 	for _, name := range names {
 		run, err := sched.RunNow(ctx, name, scheduler.TriggerCLI, actor)
 		a.printf("%s\n", summary(name, run, err))
+		for _, t := range run.Tables {
+			a.printf("  %s\n", tableLine(t))
+		}
 		if err != nil {
 			failed = append(failed, name)
 		}
@@ -92,8 +95,35 @@ func summary(name string, run domain.Run, err error) string {
 		return fmt.Sprintf("%s: startades inte – %s", label, msg)
 	case run.Status == domain.RunSucceeded:
 		return fmt.Sprintf("%s: klar – %d nya, %d ändrade, %d oförändrade siffror (körning %d, import %d)", label, run.New, run.Changed, run.Unchanged, run.ID, run.BatchID)
+	case run.Status == domain.RunPartial:
+		failed := 0
+		for _, t := range run.Tables {
+			if t.Status == domain.TableFailed {
+				failed++
+			}
+		}
+		return fmt.Sprintf("%s: delvis – %d av %d %s misslyckades; de övriga gav %d nya, %d ändrade, %d oförändrade siffror (körning %d, import %d)",
+			label, failed, len(run.Tables), unitsNoun(name), run.New, run.Changed, run.Unchanged, run.ID, run.BatchID)
 	case run.Status == domain.RunSkipped:
 		return fmt.Sprintf("%s: inget att hämta – inga tabeller har uppdaterats sedan förra körningen (körning %d)", label, run.ID)
 	}
 	return fmt.Sprintf("%s: misslyckades – %s (körning %d; inga siffror ändrades)", label, run.Error, run.ID)
+}
+
+// tableLine is one line per table (or Kolada request) of a run.
+func tableLine(t domain.RunTable) string {
+	switch t.Status {
+	case domain.TableLanded:
+		return fmt.Sprintf("%s: sparad – %d siffror", t.Ref, t.Rows)
+	case domain.TableUnchanged:
+		return fmt.Sprintf("%s: oförändrad – inget nytt att hämta", t.Ref)
+	}
+	return fmt.Sprintf("%s: misslyckades – %s", t.Ref, t.Error)
+}
+
+func unitsNoun(source string) string {
+	if source == "kolada" {
+		return "nyckeltal"
+	}
+	return "tabeller"
 }

@@ -20,7 +20,7 @@ import (
 func scbConfig(c config.SCB) scb.Config {
 	out := scb.Config{BaseURL: c.URL, Timeout: c.Timeout.Std(), MaxAttempts: c.MaxAttempts}
 	for _, t := range c.Tables {
-		out.Tables = append(out.Tables, scb.TableSpec{ID: t.ID, Indicator: t.Indicator, Select: t.Select, Sum: t.Sum, From: t.From, To: t.To, Month: t.Month})
+		out.Tables = append(out.Tables, scb.TableSpec{ID: t.ID, Indicator: t.Indicator, Select: t.Select, Sum: t.Sum, From: t.From, To: t.To, Month: t.Month, NewerThan: t.NewerThan})
 	}
 	return out
 }
@@ -30,7 +30,7 @@ func scbConfig(c config.SCB) scb.Config {
 func koladaConfig(c config.Kolada, cat *domain.Catalogue) kolada.Config {
 	out := kolada.Config{BaseURL: c.URL, Timeout: c.Timeout.Std(), MaxAttempts: c.MaxAttempts}
 	for _, k := range c.KPIs {
-		spec := kolada.KPISpec{ID: k.ID, Indicator: k.Indicator, Gender: k.Gender, From: k.From}
+		spec := kolada.KPISpec{ID: k.ID, Indicator: k.Indicator, Gender: k.Gender, From: k.From, To: k.To}
 		if ind, ok := cat.Get(k.Indicator); ok {
 			spec.Genders = ind.Genders
 		}
@@ -49,7 +49,7 @@ func (a *app) sources() []scheduler.Source {
 		scbItems = append(scbItems, describeItem(cat, t.ID, t.Indicator, t.From, t.To))
 	}
 	for _, k := range s.Kolada.KPIs {
-		koladaItems = append(koladaItems, describeItem(cat, k.ID, k.Indicator, k.From, 0))
+		koladaItems = append(koladaItems, describeItem(cat, k.ID, k.Indicator, k.From, k.To))
 	}
 	return []scheduler.Source{
 		{Name: "scb", Kind: domain.SourceSCB, Spec: s.SCB.Schedule, Enabled: s.SCB.Enabled, Items: scbItems,

@@ -152,9 +152,9 @@ func runRefresh(ctx context.Context, o options, out io.Writer) error {
 
 	fmt.Fprintf(out, "| source | what was replayed | requests (collector) | requests (server) | figures | waits asked | time waited | wall time |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(out, "| SCB | %d spec(s) of TAB638: /config, metadata, data | %d | %d | %d | %d | %s | %s |\n",
-		len(specs), scbRes.col.Requests, len(scbReplay.calls), len(scbRes.col.Observations), scbClock.waits, scbClock.slept, scbRes.wall.Round(time.Microsecond))
+		len(specs), scbRes.col.Requests, len(scbReplay.calls), len(scbRes.col.Observations()), scbClock.waits, scbClock.slept, scbRes.wall.Round(time.Microsecond))
 	fmt.Fprintf(out, "| Kolada | N01951, years %s, 2 pages | %d | %d | %d | %d | %s | %s |\n",
-		years, kolRes.col.Requests, len(kolReplay.calls), len(kolRes.col.Observations), kolClock.waits, kolClock.slept, kolRes.wall.Round(time.Microsecond))
+		years, kolRes.col.Requests, len(kolReplay.calls), len(kolRes.col.Observations()), kolClock.waits, kolClock.slept, kolRes.wall.Round(time.Microsecond))
 	for _, rp := range []*replay{scbReplay, kolReplay} {
 		if len(rp.misses) > 0 {
 			fmt.Fprintf(out, "\nrequests with no recorded answer: %v\n", rp.misses)

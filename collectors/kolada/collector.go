@@ -113,10 +113,11 @@ func (c *Collector) LastStats() Stats {
 
 // Collect fetches every configured KPI. Kolada gives no last-updated stamp
 // per KPI that a run could compare, so every KPI is fetched each time and
-// seen is not used. It is all or nothing: on any error it returns no
-// observations.
+// seen is not used. Each request (today one KPI, all its years and pages)
+// is one domain.Unit that lands whole or not at all; Collect itself fails
+// only for bad config or a cancelled run.
 func (c *Collector) Collect(ctx context.Context, _ map[string]time.Time) (domain.Collection, error) {
-	col := domain.Collection{Stamps: map[string]time.Time{}}
+	col := domain.Collection{}
 	if err := c.cfg.Validate(); err != nil {
 		return col, domain.Errorf(domain.CodeInvalid, "Kolada-konfigurationen är felaktig.", err)
 	}
@@ -125,19 +126,48 @@ func (c *Collector) Collect(ctx context.Context, _ map[string]time.Time) (domain
 	}
 	now := c.clock.Now().UTC()
 	stats := Stats{}
-	for _, spec := range c.cfg.KPIs {
-		obs, st, err := c.collectKPI(ctx, spec, now, &col.Requests)
-		if err != nil {
-			return domain.Collection{Requests: col.Requests}, fail(spec.ID, err)
+	for _, req := range requests(c.cfg.KPIs) {
+		u := domain.Unit{Ref: req.ref()}
+		for _, spec := range req {
+			obs, st, err := c.collectKPI(ctx, spec, now, &col.Requests)
+			stats.SkippedRegions += st.SkippedRegions
+			stats.Pages += st.Pages
+			if err != nil {
+				u = domain.Unit{Ref: u.Ref, Err: fail(spec.ID, err)}
+				break
+			}
+			u.Observations = append(u.Observations, obs...)
 		}
-		stats.SkippedRegions += st.SkippedRegions
-		stats.Pages += st.Pages
-		col.Observations = append(col.Observations, obs...)
+		if ctx.Err() != nil {
+			return domain.Collection{Requests: col.Requests}, fail(u.Ref, ctx.Err())
+		}
+		col.Units = append(col.Units, u)
 	}
 	c.mu.Lock()
 	c.last = stats
 	c.mu.Unlock()
 	return col, nil
+}
+
+// request is the KPIs one Kolada request covers; it lands or fails as one
+// unit. Today each KPI is its own request; a request for several KPIs
+// (comma-separated ids, at most MaxListItems) fits the same contract.
+type request []KPISpec
+
+func (r request) ref() string {
+	ids := make([]string, len(r))
+	for i, k := range r {
+		ids[i] = k.ID
+	}
+	return strings.Join(ids, ",")
+}
+
+func requests(specs []KPISpec) []request {
+	out := make([]request, len(specs))
+	for i, s := range specs {
+		out[i] = request{s}
+	}
+	return out
 }
 
 type cell struct {
@@ -155,8 +185,12 @@ func (c *Collector) collectKPI(ctx context.Context, spec KPISpec, now time.Time,
 	if from == 0 {
 		from = DefaultFrom
 	}
+	to := now.Year()
+	if spec.To != 0 && spec.To < to {
+		to = spec.To
+	}
 	var years []string
-	for y := from; y <= now.Year(); y++ {
+	for y := from; y <= to; y++ {
 		years = append(years, strconv.Itoa(y))
 	}
 	if len(years) == 0 {
@@ -192,6 +226,9 @@ func (c *Collector) collectKPI(ctx context.Context, spec KPISpec, now time.Time,
 				unknown[r.Municipality] = true
 				st.SkippedRegions++
 				continue
+			}
+			if r.Period < from || r.Period > to {
+				continue // a year not asked for
 			}
 			for _, g := range series {
 				v, ok := pick(r.Values, g.gender)

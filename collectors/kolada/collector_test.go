@@ -144,8 +144,8 @@ func TestCollectFollowsPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(col.Observations, wantAll()) {
-		t.Errorf("observations\n got %+v\nwant %+v", col.Observations, wantAll())
+	if !slices.Equal(col.Observations(), wantAll()) {
+		t.Errorf("observations\n got %+v\nwant %+v", col.Observations(), wantAll())
 	}
 	if col.Requests != 2 || c.LastStats().Pages != 2 {
 		t.Errorf("requests %d pages %d, want 2", col.Requests, c.LastStats().Pages)
@@ -154,8 +154,8 @@ func TestCollectFollowsPages(t *testing.T) {
 	if got := s.f.uris[0]; got != "/v3/data/kpi/N01951/year/2023,2024" {
 		t.Errorf("first request %q", got)
 	}
-	if len(col.Unchanged) != 0 || len(col.Stamps) != 0 {
-		t.Errorf("unchanged %v stamps %v", col.Unchanged, col.Stamps)
+	if len(col.Units) != 1 || col.Units[0].Unchanged || !col.Units[0].Stamp.IsZero() || col.Units[0].Ref != "N01951" {
+		t.Errorf("units %+v", col.Units)
 	}
 }
 
@@ -215,7 +215,13 @@ func TestCollectFaults(t *testing.T) {
 			}
 			c := s.collector(regions(t, tt.drop...), spec, tt.timeout)
 			col, err := c.Collect(context.Background(), nil)
-			if (err != nil) != tt.wantErr {
+			if err != nil {
+				t.Fatalf("a request's fault failed the whole collection: %v", err)
+			}
+			if len(col.Units) != 1 {
+				t.Fatalf("units %+v", col.Units)
+			}
+			if err = col.Units[0].Err; (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
 			}
 			if err != nil {
@@ -224,8 +230,8 @@ func TestCollectFaults(t *testing.T) {
 					t.Errorf("error %v is not a coded Swedish Kolada error", err)
 				}
 			}
-			if len(col.Observations) != tt.wantObs {
-				t.Errorf("%d observations, want %d", len(col.Observations), tt.wantObs)
+			if len(col.Observations()) != tt.wantObs {
+				t.Errorf("%d observations, want %d", len(col.Observations()), tt.wantObs)
 			}
 			if s.clock.Slept() != tt.wantSlept {
 				t.Errorf("waited %s, want %s", s.clock.Slept(), tt.wantSlept)
@@ -241,7 +247,7 @@ func TestCollectUnknownIDsAreCounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range col.Observations {
+	for _, o := range col.Observations() {
 		if o.Municipality == "0481" || o.Municipality == "01" {
 			t.Errorf("unknown region stored: %+v", o)
 		}
@@ -258,7 +264,7 @@ func TestCollectMissingIsMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range col.Observations {
+	for _, o := range col.Observations() {
 		if o.Municipality == "0882" && o.Year == 2023 {
 			t.Errorf("null value stored: %+v", o)
 		}
@@ -294,8 +300,8 @@ func TestCollectStopsOnCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if len(col.Observations) != 0 || col.Requests != 2 {
-		t.Errorf("%d observations, %d requests", len(col.Observations), col.Requests)
+	if len(col.Observations()) != 0 || col.Requests != 2 {
+		t.Errorf("%d observations, %d requests", len(col.Observations()), col.Requests)
 	}
 }
 

@@ -26,6 +26,10 @@ type KPISpec struct {
 	Genders []string `yaml:"genders"`
 	// From is the first year asked for (0 = DefaultFrom).
 	From int `yaml:"from"`
+	// To (optional) is the last year taken, so that a retired KPI and its
+	// successor never give the same year (N00914 until its successor
+	// N02267 starts). 0 means up to this year.
+	To int `yaml:"to"`
 }
 
 // Config is the Kolada collector's configuration, passed in by cmd.
@@ -63,6 +67,9 @@ func (c Config) Validate() error {
 		}
 		if k.From < 0 {
 			return fmt.Errorf("kolada: KPI %s: from %d", k.ID, k.From)
+		}
+		if k.To != 0 && k.To < k.From {
+			return fmt.Errorf("kolada: KPI %s: to %d is before from %d", k.ID, k.To, k.From)
 		}
 	}
 	return nil

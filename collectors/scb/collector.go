@@ -98,10 +98,13 @@ func (c *Collector) LastStats() Stats {
 }
 
 // Collect fetches every configured table whose SCB stamp differs from
-// seen. It is all or nothing: on any error it returns no observations, so
-// a run that fails half-way changes nothing.
+// seen. Each table is one domain.Unit that lands whole or not at all: a
+// table that fails (its metadata, a value the config names, its data
+// answer) is reported with its error and the other tables go on. Collect
+// itself fails only when the whole source cannot be asked: bad config or
+// the run cancelled.
 func (c *Collector) Collect(ctx context.Context, seen map[string]time.Time) (domain.Collection, error) {
-	col := domain.Collection{Stamps: map[string]time.Time{}}
+	col := domain.Collection{}
 	if err := c.cfg.Validate(); err != nil {
 		return col, domain.Errorf(domain.CodeInvalid, "SCB-konfigurationen är felaktig.", err)
 	}
@@ -118,33 +121,14 @@ func (c *Collector) Collect(ctx context.Context, seen map[string]time.Time) (dom
 	c.limiter.SetLimit(lim.calls, lim.window)
 	stats.MaxCells, stats.MaxCalls, stats.TimeWindow = lim.maxCells, lim.calls, lim.window
 
+	metas := metaCache{c: c, n: &col.Requests, got: map[string]metaResult{}}
 	for _, id := range tableOrder(c.cfg.Tables) {
-		meta, err := c.getMetadata(ctx, id, &col.Requests)
-		if err != nil {
-			return domain.Collection{Requests: col.Requests}, fail(id, err)
+		u, skipped := c.collectTable(ctx, id, seen, &metas, lim.maxCells, fetched, &col.Requests)
+		if ctx.Err() != nil {
+			return domain.Collection{Requests: col.Requests}, fail("", ctx.Err())
 		}
-		if meta.TableID != "" && !strings.EqualFold(meta.TableID, id) {
-			return domain.Collection{Requests: col.Requests}, fail(id, fmt.Errorf("metadata is for table %s", meta.TableID))
-		}
-		if !meta.Updated.IsZero() {
-			col.Stamps[id] = meta.Updated
-			if prev, ok := seen[id]; ok && prev.Equal(meta.Updated) {
-				col.Unchanged = append(col.Unchanged, id)
-				c.log.Info("scb: table unchanged, not fetched", "table", id, "updated", meta.UpdatedRaw)
-				continue
-			}
-		}
-		for _, spec := range c.cfg.Tables {
-			if spec.ID != id {
-				continue
-			}
-			obs, skipped, err := c.collectSpec(ctx, meta, spec, lim.maxCells, fetched, &col.Requests)
-			if err != nil {
-				return domain.Collection{Requests: col.Requests}, fail(id, err)
-			}
-			stats.SkippedRegions += skipped
-			col.Observations = append(col.Observations, obs...)
-		}
+		stats.SkippedRegions += skipped
+		col.Units = append(col.Units, u)
 	}
 	c.mu.Lock()
 	c.last = stats
@@ -152,32 +136,146 @@ func (c *Collector) Collect(ctx context.Context, seen map[string]time.Time) (dom
 	return col, nil
 }
 
-func (c *Collector) collectSpec(ctx context.Context, meta *Dataset, spec TableSpec, maxCells int, fetched time.Time, n *int) ([]domain.Observation, int, error) {
-	p, err := buildPlan(meta, spec, c.regions)
+// metaCache reads each table's metadata once per run: a table named by
+// another's newer_than is read for both.
+type metaCache struct {
+	c   *Collector
+	n   *int
+	got map[string]metaResult
+}
+
+type metaResult struct {
+	meta *Dataset
+	err  error
+}
+
+func (m *metaCache) get(ctx context.Context, id string) (*Dataset, error) {
+	if r, ok := m.got[id]; ok {
+		return r.meta, r.err
+	}
+	meta, err := m.c.getMetadata(ctx, id, m.n)
+	if err == nil && meta.TableID != "" && !strings.EqualFold(meta.TableID, id) {
+		meta, err = nil, fmt.Errorf("metadata is for table %s", meta.TableID)
+	}
+	m.got[id] = metaResult{meta, err}
+	return meta, err
+}
+
+// collectTable is one table: its metadata, one request per shape of its
+// specs (one per table in the shipped config), and every spec's figures.
+func (c *Collector) collectTable(ctx context.Context, id string, seen map[string]time.Time, metas *metaCache, maxCells int, fetched time.Time, n *int) (domain.Unit, int) {
+	u := domain.Unit{Ref: id}
+	meta, err := metas.get(ctx, id)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", spec.Indicator, err)
+		u.Err = fail(id, err)
+		return u, 0
+	}
+	if !meta.Updated.IsZero() {
+		u.Stamp = meta.Updated
+		if prev, ok := seen[id]; ok && prev.Equal(meta.Updated) {
+			c.log.Info("scb: table unchanged, not fetched", "table", id, "updated", meta.UpdatedRaw)
+			u.Unchanged = true
+			return u, 0
+		}
+	}
+	var specs []TableSpec
+	for _, spec := range c.cfg.Tables {
+		if spec.ID != id {
+			continue
+		}
+		spec, err := c.prepare(ctx, meta, spec, metas)
+		if err != nil {
+			u.Err = fail(id, fmt.Errorf("%s: %w", spec.Indicator, err))
+			return u, 0
+		}
+		if spec.ID != "" {
+			specs = append(specs, spec)
+		}
+	}
+	if len(specs) == 0 {
+		u.Unchanged = true // nothing newer than the table it follows
+		return u, 0
+	}
+	skipped := 0
+	for _, group := range groupByShape(specs) {
+		obs, sk, err := c.collectGroup(ctx, meta, group, maxCells, fetched, n)
+		if err != nil {
+			u.Err = fail(id, err)
+			return domain.Unit{Ref: id, Err: u.Err}, skipped
+		}
+		skipped += sk
+		u.Observations = append(u.Observations, obs...)
+	}
+	return u, skipped
+}
+
+// prepare resolves the spec's values against the metadata and applies
+// NewerThan. A spec with nothing newer than its final table comes back
+// with an empty ID: it has nothing to give this run.
+func (c *Collector) prepare(ctx context.Context, meta *Dataset, spec TableSpec, metas *metaCache) (TableSpec, error) {
+	if spec.NewerThan != "" {
+		final, err := metas.get(ctx, spec.NewerThan)
+		if err != nil {
+			return spec, fmt.Errorf("newer_than %s: %w", spec.NewerThan, err)
+		}
+		if after := newestYear(final, spec.Month) + 1; after > spec.From {
+			spec.From = after
+		}
+		if newestYear(meta, spec.Month) < spec.From || spec.To != 0 && spec.To < spec.From {
+			c.log.Info("scb: no year newer than the final table; nothing taken", "table", spec.ID, "indicator", spec.Indicator, "final", spec.NewerThan)
+			return TableSpec{Indicator: spec.Indicator}, nil
+		}
+	}
+	return resolveSpec(meta, spec)
+}
+
+// groupByShape splits a table's specs into the groups one request serves,
+// in config order.
+func groupByShape(specs []TableSpec) [][]TableSpec {
+	idx := map[string]int{}
+	var out [][]TableSpec
+	for _, s := range specs {
+		k := shape(s)
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], s)
+	}
+	return out
+}
+
+func (c *Collector) collectGroup(ctx context.Context, meta *Dataset, specs []TableSpec, maxCells int, fetched time.Time, n *int) ([]domain.Observation, int, error) {
+	p, err := planFor(meta, specs, c.regions)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", indicators(specs), err)
 	}
 	bodies, err := p.queries(maxCells)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", spec.Indicator, err)
+		return nil, 0, fmt.Errorf("%s: %w", indicators(specs), err)
 	}
 	var out []domain.Observation
 	unknown := map[string]bool{}
 	skipped := 0
+	id := specs[0].ID
 	for _, body := range bodies {
-		ds, err := c.postData(ctx, spec.ID, body, n)
+		ds, err := c.postData(ctx, id, body, n)
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s: %w", spec.Indicator, err)
+			return nil, 0, fmt.Errorf("%s: %w", indicators(specs), err)
 		}
-		obs, unk, err := extract(ds, spec, c.regions, fetched)
-		if err != nil {
-			return nil, 0, fmt.Errorf("%s: %w", spec.Indicator, err)
+		for _, spec := range specs {
+			obs, unk, err := extract(ds, spec, c.regions, fetched)
+			if err != nil {
+				return nil, 0, fmt.Errorf("%s: %w", spec.Indicator, err)
+			}
+			out = append(out, obs...)
+			for _, u := range unk {
+				unknown[u] = true
+			}
+			skipped += len(unk)
 		}
-		out = append(out, obs...)
-		for _, u := range unk {
-			unknown[u] = true
-		}
-		skipped += len(unk)
 	}
 	if skipped > 0 {
 		codes := make([]string, 0, len(unknown))
@@ -185,9 +283,17 @@ func (c *Collector) collectSpec(ctx context.Context, meta *Dataset, spec TableSp
 			codes = append(codes, u)
 		}
 		c.log.Warn("scb: answer holds region codes the dashboard does not know; skipped",
-			"table", spec.ID, "indicator", spec.Indicator, "count", skipped, "codes", strings.Join(first(codes, 10), ","))
+			"table", id, "indicators", indicators(specs), "count", skipped, "codes", strings.Join(first(codes, 10), ","))
 	}
 	return out, skipped, nil
+}
+
+func indicators(specs []TableSpec) string {
+	names := make([]string, len(specs))
+	for i, s := range specs {
+		names[i] = s.Indicator
+	}
+	return strings.Join(names, "+")
 }
 
 // tableOrder lists each table id once, in config order.
@@ -219,7 +325,10 @@ func fail(table string, err error) error {
 		err = fmt.Errorf("scb: %w", err)
 	}
 	msg := "Hämtningen från SCB misslyckades."
+	var re *ResolveError
 	switch {
+	case errors.As(err, &re):
+		msg = "Tabell " + table + " hos SCB passar inte konfigurationen: " + re.Swedish() + "."
 	case errors.Is(err, context.DeadlineExceeded):
 		msg = "SCB svarade inte i tid; hämtningen gavs upp."
 	case errors.Is(err, context.Canceled):

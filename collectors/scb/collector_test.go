@@ -169,11 +169,11 @@ func TestCollectPopulation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(col.Observations, wantPopulation()) {
-		t.Errorf("observations\n got %+v\nwant %+v", col.Observations, wantPopulation())
+	if !slices.Equal(col.Observations(), wantPopulation()) {
+		t.Errorf("observations\n got %+v\nwant %+v", col.Observations(), wantPopulation())
 	}
-	if !col.Stamps["TAB638"].Equal(stamp638) || len(col.Unchanged) != 0 {
-		t.Errorf("stamps %v unchanged %v", col.Stamps, col.Unchanged)
+	if len(col.Units) != 1 || col.Units[0].Ref != "TAB638" || !col.Units[0].Stamp.Equal(stamp638) || col.Units[0].Unchanged || col.Units[0].Err != nil {
+		t.Errorf("units %+v", col.Units)
 	}
 	if col.Requests != 3 {
 		t.Errorf("requests = %d, want 3 (config, metadata, data)", col.Requests)
@@ -212,8 +212,8 @@ func TestCollectUnchangedTableIsNotFetched(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(col.Observations) != 0 || !slices.Equal(col.Unchanged, []string{"TAB638"}) || !col.Stamps["TAB638"].Equal(stamp638) {
-		t.Errorf("got %d observations, unchanged %v, stamps %v", len(col.Observations), col.Unchanged, col.Stamps)
+	if len(col.Units) != 1 || len(col.Units[0].Observations) != 0 || !col.Units[0].Unchanged || !col.Units[0].Stamp.Equal(stamp638) {
+		t.Errorf("units %+v", col.Units)
 	}
 	if len(f.bodies) != 0 || col.Requests != 2 {
 		t.Errorf("%d data requests, %d requests; want 0 and 2", len(f.bodies), col.Requests)
@@ -224,11 +224,11 @@ func TestCollectUnchangedTableIsNotFetched(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stale stamp: %v", err)
 	}
-	if !slices.Equal(col.Observations, wantPopulation()) || len(col.Unchanged) != 0 {
-		t.Errorf("stale stamp: unchanged %v, observations\n got %+v\nwant %+v", col.Unchanged, col.Observations, wantPopulation())
+	if !slices.Equal(col.Observations(), wantPopulation()) || len(col.Units) != 1 || col.Units[0].Unchanged {
+		t.Errorf("stale stamp: units %+v, observations\n got %+v\nwant %+v", col.Units, col.Observations(), wantPopulation())
 	}
-	if !col.Stamps["TAB638"].Equal(stamp638) || len(col.Stamps) != 1 {
-		t.Errorf("stale stamp: stamps %v, want TAB638 at %v", col.Stamps, stamp638)
+	if !col.Units[0].Stamp.Equal(stamp638) {
+		t.Errorf("stale stamp: stamp %v, want TAB638 at %v", col.Units[0].Stamp, stamp638)
 	}
 	if len(f.bodies) != 1 {
 		t.Errorf("stale stamp: %d data requests, want 1", len(f.bodies))
@@ -269,13 +269,13 @@ func TestCollectFaults(t *testing.T) {
 			"10587710", "null", "2473307", "null", "12106", "null", "12031", "null", "21694", "null",
 			"21623", "null", "13061", "null", "13000", "null").Replace(real))), wantObs: 0,
 			check: func(t *testing.T, c *Collector, col domain.Collection, err error) {
-				if !col.Stamps["TAB638"].Equal(stamp638) {
-					t.Errorf("stamp not kept for an empty table: %v", col.Stamps)
+				if !col.Units[0].Stamp.Equal(stamp638) {
+					t.Errorf("stamp not kept for an empty table: %+v", col.Units)
 				}
 			}},
 		{name: "unknown region codes are skipped", drop: []string{"0481"}, wantObs: 6,
 			check: func(t *testing.T, c *Collector, col domain.Collection, err error) {
-				for _, o := range col.Observations {
+				for _, o := range col.Observations() {
 					if o.Municipality == "0481" {
 						t.Errorf("unknown region stored: %+v", o)
 					}
@@ -286,7 +286,7 @@ func TestCollectFaults(t *testing.T) {
 			}},
 		{name: "dots are missing, not zero", wantObs: 8,
 			check: func(t *testing.T, c *Collector, col domain.Collection, err error) {
-				for _, o := range col.Observations {
+				for _, o := range col.Observations() {
 					if o.Municipality == "00" && o.Year == 2023 {
 						t.Errorf("'..' cell stored: %+v", o)
 					}
@@ -315,20 +315,27 @@ func TestCollectFaults(t *testing.T) {
 			c, done := newCollector(t, f, clock, regionsFromMeta(t, tt.drop...), Config{Timeout: tt.timeout})
 			defer done()
 			col, err := c.Collect(context.Background(), nil)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
-			}
 			if err != nil {
+				t.Fatalf("a table's fault failed the whole collection: %v", err)
+			}
+			if len(col.Units) != 1 {
+				t.Fatalf("units %+v", col.Units)
+			}
+			u := col.Units[0]
+			if (u.Err != nil) != tt.wantErr {
+				t.Fatalf("table err = %v, wantErr %v", u.Err, tt.wantErr)
+			}
+			if u.Err != nil {
 				var de *domain.Error
-				if !errors.As(err, &de) || de.Code != domain.CodeUnavailable || !strings.Contains(de.Message, "SCB") {
-					t.Errorf("error %v is not a coded Swedish SCB error", err)
+				if !errors.As(u.Err, &de) || de.Code != domain.CodeUnavailable || !strings.Contains(de.Message, "SCB") || !strings.Contains(de.Message, "TAB638") {
+					t.Errorf("error %v is not a coded Swedish SCB error naming the table", u.Err)
 				}
-				if len(col.Observations) != 0 {
-					t.Errorf("failed run returned %d observations", len(col.Observations))
+				if len(u.Observations) != 0 {
+					t.Errorf("failed table returned %d observations", len(u.Observations))
 				}
 			}
-			if len(col.Observations) != tt.wantObs {
-				t.Errorf("%d observations, want %d", len(col.Observations), tt.wantObs)
+			if len(col.Observations()) != tt.wantObs {
+				t.Errorf("%d observations, want %d", len(col.Observations()), tt.wantObs)
 			}
 			if clock.Slept() != tt.wantSlept {
 				t.Errorf("waited %s, want %s", clock.Slept(), tt.wantSlept)
@@ -357,8 +364,8 @@ func TestCollectStopsOnCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if len(f.bodies) != 1 || len(col.Observations) != 0 {
-		t.Errorf("%d data requests after cancel, %d observations", len(f.bodies), len(col.Observations))
+	if len(f.bodies) != 1 || len(col.Observations()) != 0 {
+		t.Errorf("%d data requests after cancel, %d observations", len(f.bodies), len(col.Observations()))
 	}
 }
 

@@ -27,8 +27,12 @@ const RegionVar = "Region"
 type TableSpec struct {
 	ID        string `yaml:"id"`        // SCB table id, e.g. "TAB638"
 	Indicator string `yaml:"indicator"` // catalogue id, e.g. "population"
-	// Select gives value codes per variable, e.g. {"ContentsCode":
-	// ["BE0101N1"]}. "*" selects every code of the variable. Variables SCB
+	// Select gives values per variable, e.g. {"ContentsCode":
+	// ["BE0101N1"]}. "*" selects every code of the variable. A value is a
+	// code or, where the code is not known for sure, the value's label
+	// ("staten"): it is looked up in the table's /metadata on every run,
+	// code first, then label (case-insensitive, exact), so a code SCB
+	// renames fails that table by name instead of fetching the wrong cell. Variables SCB
 	// lets us leave out and that are not listed here are left out (SCB then
 	// gives their total); variables that may not be left out must be listed
 	// unless they have a single value.
@@ -47,6 +51,11 @@ type TableSpec struct {
 	// Month is for monthly tables (Tid codes like "2024M11"): the month
 	// whose figure stands for its year. 0 means a yearly table.
 	Month int `yaml:"month"`
+	// NewerThan (optional) names another table of the same figures, e.g.
+	// the final TAB3204 for the preliminary TAB3785: only years newer than
+	// that table's newest are taken, so the final figure always wins and
+	// the two never give the same year.
+	NewerThan string `yaml:"newer_than"`
 }
 
 // Config is the SCB collector's configuration, passed in by cmd.
@@ -81,6 +90,9 @@ func (c Config) Validate() error {
 		}
 		if t.To != 0 && t.To < t.From {
 			return fmt.Errorf("scb: table %s: to %d is before from %d", t.ID, t.To, t.From)
+		}
+		if t.NewerThan != "" && (t.NewerThan == t.ID || strings.ContainsAny(t.NewerThan, "/?#% ")) {
+			return fmt.Errorf("scb: table %s: bad newer_than %q", t.ID, t.NewerThan)
 		}
 		if t.Month < 0 || t.Month > 12 {
 			return fmt.Errorf("scb: table %s: month %d", t.ID, t.Month)

@@ -3,31 +3,61 @@ package scb
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
-// extract turns one data answer into observations for spec. It checks that
-// the answer has one figure per region and period (after summing the Sum
-// variable), so that no two SCB cells can end up in one dashboard cell.
-// Region codes the dashboard does not know are skipped and returned.
+// extract turns one data answer into observations for spec, whose values
+// are codes (see resolveSpec). The answer may hold more than the spec
+// asked for when one request serves several specs of a table (TAB3204
+// gives all jobs and jobs in SNI B+C at once): only the cells of the
+// spec's codes and years are read. It checks that the answer has one
+// figure per region and period (after summing the Sum variable), so that
+// no two SCB cells can end up in one dashboard cell. Region codes the
+// dashboard does not know are skipped and returned.
 func extract(ds *Dataset, spec TableSpec, regions *domain.Regions, fetched time.Time) ([]domain.Observation, []string, error) {
 	regionK, timeK, sumK := -1, -1, -1
 	timeVar := ds.TimeDim
 	if timeVar == "" {
 		timeVar = "Tid"
 	}
+	// keep[k][pos] says whether category pos of dimension k belongs to
+	// the spec; nil means every category.
+	keep := make([][]bool, len(ds.Dimensions))
 	for k, d := range ds.Dimensions {
+		want := spec.Select[d.ID]
 		switch {
 		case d.ID == RegionVar:
 			regionK = k
+			continue
 		case d.ID == timeVar:
 			timeK = k
-		case spec.Sum != "" && d.ID == spec.Sum:
-			sumK = k
+			continue
+		case len(want) == 1 && want[0] == "*":
+		case len(want) > 0:
+			keep[k] = make([]bool, len(d.Codes))
+			n := 0
+			for _, c := range want {
+				if i, ok := d.Index(c); ok {
+					keep[k][i] = true
+					n++
+				}
+			}
+			if d.ID == spec.Sum && n != len(want) {
+				return nil, nil, fmt.Errorf("%w: %s has %d of the %d values to sum", ErrFormat, spec.Sum, n, len(want))
+			}
+			if n != len(want) {
+				return nil, nil, fmt.Errorf("%w: variable %s lacks the value asked for (%s)", ErrFormat, d.ID, strings.Join(want, ","))
+			}
 		case len(d.Codes) != 1:
 			return nil, nil, fmt.Errorf("%w: variable %s has %d values in the answer, expected 1", ErrFormat, d.ID, len(d.Codes))
+		}
+		if spec.Sum != "" && d.ID == spec.Sum {
+			sumK = k
+		} else if len(want) > 1 || len(want) == 1 && want[0] == "*" && len(d.Codes) != 1 {
+			return nil, nil, fmt.Errorf("%w: variable %s has several values but is not summed", ErrFormat, d.ID)
 		}
 	}
 	if regionK < 0 {
@@ -39,12 +69,6 @@ func extract(ds *Dataset, spec TableSpec, regions *domain.Regions, fetched time.
 	if spec.Sum != "" && sumK < 0 {
 		return nil, nil, fmt.Errorf("%w: answer has no %s dimension to sum", ErrFormat, spec.Sum)
 	}
-	if sumK >= 0 {
-		want := spec.Select[spec.Sum]
-		if got := len(ds.Dimensions[sumK].Codes); !(len(want) == 1 && want[0] == "*") && got != len(want) {
-			return nil, nil, fmt.Errorf("%w: %s has %d of the %d values to sum", ErrFormat, spec.Sum, got, len(want))
-		}
-	}
 	if ds.Len() != ds.Size() {
 		return nil, nil, fmt.Errorf("%w: answer holds %d values for %d cells", ErrFormat, ds.Len(), ds.Size())
 	}
@@ -55,6 +79,9 @@ func extract(ds *Dataset, spec TableSpec, regions *domain.Regions, fetched time.
 		if err != nil {
 			return nil, nil, err
 		}
+		if y < spec.From || spec.To != 0 && y > spec.To {
+			y = 0 // another spec's year
+		}
 		years[t] = y
 	}
 	// sums[r][t] accumulates; bad[r][t] marks a missing part.
@@ -63,8 +90,14 @@ func extract(ds *Dataset, spec TableSpec, regions *domain.Regions, fetched time.
 	parts := make([]int, nr*nt)
 	bad := make([]bool, nr*nt)
 	coords := make([]int, len(ds.Dimensions))
+cells:
 	for i := range ds.Len() {
 		ds.Coords(i, coords)
+		for k, kp := range keep {
+			if kp != nil && !kp[coords[k]] {
+				continue cells
+			}
+		}
 		j := coords[regionK]*nt + coords[timeK]
 		v, ok := ds.Value(i)
 		if !ok {

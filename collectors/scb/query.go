@@ -3,6 +3,7 @@ package scb
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,21 +32,40 @@ type plan struct {
 	timeVar string
 }
 
-// buildPlan turns the metadata and a spec into a selection. Rules: Region
-// gets every code the dashboard knows; variables in spec.Select get those
-// codes (checked against the table); the time variable gets From/Month;
-// any other variable that SCB does not let us leave out is selected if it
-// has a single value, and is an error otherwise; the rest are left out.
+// buildPlan resolves spec against the metadata and plans its request.
 func buildPlan(meta *Dataset, spec TableSpec, regions *domain.Regions) (plan, error) {
+	r, err := resolveSpec(meta, spec)
+	if err != nil {
+		return plan{}, err
+	}
+	return planFor(meta, []TableSpec{r}, regions)
+}
+
+// shape groups the specs of one table that one request can serve: the
+// same variables chosen and the same month. Specs of one shape differ only
+// in their values and years, so asking for the union and picking each
+// spec's cells out of the answer is exact.
+func shape(spec TableSpec) string {
+	vars := make([]string, 0, len(spec.Select))
+	for v := range spec.Select {
+		vars = append(vars, v)
+	}
+	sort.Strings(vars)
+	return fmt.Sprintf("%s|%d", strings.Join(vars, ","), spec.Month)
+}
+
+// planFor turns the metadata and resolved specs of one shape into one
+// selection. Rules: Region gets every code the dashboard knows; chosen
+// variables get the union of the specs' codes, in table order; the time
+// variable gets the union of their years; any other variable that SCB does
+// not let us leave out is selected if it has a single value, and is an
+// error otherwise; the rest are left out.
+func planFor(meta *Dataset, specs []TableSpec, regions *domain.Regions) (plan, error) {
 	p := plan{cells: 1, timeVar: meta.TimeDim}
 	if p.timeVar == "" {
 		p.timeVar = "Tid"
 	}
-	for v := range spec.Select {
-		if _, ok := meta.Dim(v); !ok {
-			return p, fmt.Errorf("variable %s is not in the table (it has %s)", v, dimIDs(meta))
-		}
-	}
+	first := specs[0]
 	seenRegion := false
 	for i := range meta.Dimensions {
 		d := &meta.Dimensions[i]
@@ -63,14 +83,11 @@ func buildPlan(meta *Dataset, spec TableSpec, regions *domain.Regions) (plan, er
 				return p, fmt.Errorf("none of the table's %d region codes is a known region", len(d.Codes))
 			}
 			continue
-		case len(spec.Select[d.ID]) > 0:
-			codes, err := resolveCodes(d, spec.Select[d.ID])
-			if err != nil {
-				return p, err
-			}
+		case len(first.Select[d.ID]) > 0:
+			codes := unionCodes(d, specs)
 			sel, count = &Selection{VariableCode: d.ID, ValueCodes: codes}, len(codes)
 		case d.ID == p.timeVar:
-			s, n, err := timeSelection(d, spec)
+			s, n, err := timeUnion(d, specs)
 			if err != nil {
 				return p, err
 			}
@@ -96,22 +113,71 @@ func buildPlan(meta *Dataset, spec TableSpec, regions *domain.Regions) (plan, er
 	return p, nil
 }
 
-func resolveCodes(d *Dimension, want []string) ([]string, error) {
-	if len(want) == 1 && want[0] == "*" {
-		return append([]string(nil), d.Codes...), nil
-	}
-	for _, c := range want {
-		if _, ok := d.Index(c); !ok {
-			return nil, fmt.Errorf("variable %s has no value %q", d.ID, c)
+// unionCodes lists the codes any spec chose for d, in table order; "*"
+// stands for all of them.
+func unionCodes(d *Dimension, specs []TableSpec) []string {
+	want := map[string]bool{}
+	for _, s := range specs {
+		for _, c := range s.Select[d.ID] {
+			if c == "*" {
+				return append([]string(nil), d.Codes...)
+			}
+			want[c] = true
 		}
 	}
-	return append([]string(nil), want...), nil
+	var out []string
+	for _, c := range d.Codes {
+		if want[c] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
-// timeSelection asks for the years from spec.From to spec.To:
-// "from(first year)" for an open-ended yearly range, the explicit codes
-// otherwise (bounded ranges and monthly tables).
-func timeSelection(d *Dimension, spec TableSpec) (Selection, int, error) {
+// timeUnion asks for the years of every spec. One spec keeps its own
+// selection; for several, "*" or "from(first year)" when all are
+// open-ended yearly ranges and their union runs to the table's newest
+// year, the explicit codes otherwise.
+func timeUnion(d *Dimension, specs []TableSpec) (Selection, int, error) {
+	if len(specs) == 1 {
+		return timeSelection(d, specs[0])
+	}
+	want := map[string]bool{}
+	open := true
+	for _, s := range specs {
+		sel, _, err := timeSelection(d, s)
+		if err != nil {
+			return Selection{}, 0, err
+		}
+		codes, err := timeCodes(d, s)
+		if err != nil {
+			return Selection{}, 0, err
+		}
+		for _, c := range codes {
+			want[c] = true
+		}
+		if len(sel.ValueCodes) != 1 || !(sel.ValueCodes[0] == "*" || strings.HasPrefix(sel.ValueCodes[0], "from(")) {
+			open = false
+		}
+	}
+	var codes []string
+	for _, c := range d.Codes {
+		if want[c] {
+			codes = append(codes, c)
+		}
+	}
+	switch {
+	case open && len(codes) == len(d.Codes):
+		return Selection{VariableCode: d.ID, ValueCodes: []string{"*"}}, len(codes), nil
+	case open && len(codes) == len(d.Codes)-slices.Index(d.Codes, codes[0]):
+		return Selection{VariableCode: d.ID, ValueCodes: []string{"from(" + codes[0] + ")"}}, len(codes), nil
+	}
+	return Selection{VariableCode: d.ID, ValueCodes: codes}, len(codes), nil
+}
+
+// timeCodes lists the time codes of d from spec.From to spec.To (for a
+// monthly spec: those of its month).
+func timeCodes(d *Dimension, spec TableSpec) ([]string, error) {
 	var codes []string
 	for _, c := range d.Codes {
 		var y int
@@ -123,12 +189,43 @@ func timeSelection(d *Dimension, spec TableSpec) (Selection, int, error) {
 		} else {
 			var err error
 			if y, err = strconv.Atoi(c); err != nil {
-				return Selection{}, 0, fmt.Errorf("variable %s: %q is not a year (is the table monthly? set month)", d.ID, c)
+				return nil, fmt.Errorf("variable %s: %q is not a year (is the table monthly? set month)", d.ID, c)
 			}
 		}
 		if y >= spec.From && (spec.To == 0 || y <= spec.To) {
 			codes = append(codes, c)
 		}
+	}
+	return codes, nil
+}
+
+// newestYear is the latest year of the table's time variable (for a
+// monthly table, of the given month); 0 if none.
+func newestYear(meta *Dataset, month int) int {
+	name := meta.TimeDim
+	if name == "" {
+		name = "Tid"
+	}
+	d, ok := meta.Dim(name)
+	if !ok {
+		return 0
+	}
+	newest := 0
+	for _, c := range d.Codes {
+		if y, err := yearOf(c, month); err == nil && y > newest {
+			newest = y
+		}
+	}
+	return newest
+}
+
+// timeSelection asks for the years from spec.From to spec.To:
+// "from(first year)" for an open-ended yearly range, the explicit codes
+// otherwise (bounded ranges and monthly tables).
+func timeSelection(d *Dimension, spec TableSpec) (Selection, int, error) {
+	codes, err := timeCodes(d, spec)
+	if err != nil {
+		return Selection{}, 0, err
 	}
 	if len(codes) == 0 {
 		what := "year"

@@ -43,7 +43,29 @@ const (
 	RunSucceeded RunStatus = "succeeded"
 	RunFailed    RunStatus = "failed"
 	RunSkipped   RunStatus = "skipped" // the source said nothing changed
+	// RunPartial: some tables landed and some failed ("delvis" on pages).
+	// Each table lands whole or not at all, so one broken table never keeps
+	// the others' figures out.
+	RunPartial RunStatus = "partial"
 )
+
+// TableStatus is the outcome of one table (or Kolada request) of a run.
+type TableStatus string
+
+const (
+	TableLanded    TableStatus = "landed"    // its figures were written
+	TableFailed    TableStatus = "failed"    // nothing of it was written
+	TableUnchanged TableStatus = "unchanged" // the source said it had not changed, or had nothing new
+)
+
+// RunTable is the recorded outcome of one Unit of a run.
+type RunTable struct {
+	Ref    string      `json:"ref"`
+	Status TableStatus `json:"status"`
+	Rows   int         `json:"rows"`
+	// Error is the Swedish message and the technical detail of a failure.
+	Error string `json:"error,omitempty"`
+}
 
 // Run records one collector run for the admin page.
 type Run struct {
@@ -58,6 +80,9 @@ type Run struct {
 	Changed   int        `json:"changed"`
 	Unchanged int        `json:"unchanged"`
 	Error     string     `json:"error,omitempty"`
+	// Tables lists the outcome of every table or request, in the order the
+	// collector reported them.
+	Tables []RunTable `json:"tables,omitempty"`
 }
 
 // RunStore records collector runs.
@@ -81,15 +106,42 @@ type Collector interface {
 	Collect(ctx context.Context, seen map[string]time.Time) (Collection, error)
 }
 
-// Collection is a collector's answer.
-type Collection struct {
+// Unit is one part of a collection that lands whole or not at all: one SCB
+// table (every indicator it feeds), one Kolada request (every KPI it
+// covers). A failing unit never keeps the others from landing.
+type Unit struct {
+	// Ref names the unit for people and metrics: "TAB638", "N02267", or
+	// "N02267,N02235" for a request covering several KPIs.
+	Ref          string
 	Observations []Observation
-	// Stamps holds the source's last-updated time of every table fetched
-	// now (and of unchanged ones), to pass back as seen next time.
-	Stamps map[string]time.Time
-	// Unchanged lists tables skipped because their stamp had not moved.
-	Unchanged []string
+	// Stamp is the source's last-updated time of the table (zero if the
+	// source gives none); it is saved only when the unit lands or is
+	// unchanged, and passed back as seen[Ref] next time.
+	Stamp time.Time
+	// Unchanged is set when the unit was not fetched because its stamp had
+	// not moved, or when it had nothing new to give.
+	Unchanged bool
+	// Err is why the unit failed; a failed unit carries no observations.
+	Err error
+}
+
+// Collection is a collector's answer: one Unit per table or request. Collect
+// returns an error only for a failure of the whole source (bad config, the
+// run cancelled); a failing table is a Unit with Err.
+type Collection struct {
+	Units []Unit
 	// Requests counts the HTTP requests the collection made, for the
 	// benchmarks and the run log.
 	Requests int
+}
+
+// Observations lists the figures of every unit that did not fail.
+func (c Collection) Observations() []Observation {
+	var out []Observation
+	for _, u := range c.Units {
+		if u.Err == nil {
+			out = append(out, u.Observations...)
+		}
+	}
+	return out
 }

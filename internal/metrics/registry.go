@@ -17,6 +17,7 @@ const (
 	NameRequestDuration      = "dashboard_http_request_duration_seconds"
 	NameCollectorRuns        = "dashboard_collector_runs_total"
 	NameCollectorLastSuccess = "dashboard_collector_last_success_timestamp_seconds"
+	NameCollectorTables      = "dashboard_collector_tables_total"
 	NameImports              = "dashboard_imports_total"
 	NameDataVersion          = "dashboard_data_version"
 	NameCacheLookups         = "dashboard_page_cache_lookups_total"
@@ -52,6 +53,7 @@ type Registry struct {
 
 	requests     *prometheus.HistogramVec
 	runs         *prometheus.CounterVec
+	tables       *prometheus.CounterVec
 	lastSuccess  *prometheus.GaugeVec
 	imports      *prometheus.CounterVec
 	dataVersion  prometheus.Gauge
@@ -73,6 +75,8 @@ func NewRegistry() *Registry {
 			Buckets: DefaultBuckets}, []string{"route", "method", "code"}),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameCollectorRuns,
 			Help: "Finished collector runs by source and status (succeeded, failed, skipped)."}, []string{"source", "status"}),
+		tables: prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameCollectorTables,
+			Help: "Tables (SCB) and requests (Kolada) of finished collector runs by source, table and outcome (landed, failed, unchanged)."}, []string{"source", "table", "status"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: NameCollectorLastSuccess,
 			Help: "Unix time of the source's last run that succeeded or found nothing new; 0 if none on this instance."}, []string{"source"}),
 		imports: prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameImports,
@@ -86,7 +90,7 @@ func NewRegistry() *Registry {
 	r.cacheHits, r.cacheMisses = lookups.WithLabelValues("hit"), lookups.WithLabelValues("miss")
 	r.imports.WithLabelValues(ImportConfirmed)
 	r.imports.WithLabelValues(ImportRolledBack)
-	r.reg.MustRegister(r.requests, r.runs, r.lastSuccess, r.imports, r.dataVersion, lookups,
+	r.reg.MustRegister(r.requests, r.runs, r.tables, r.lastSuccess, r.imports, r.dataVersion, lookups,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return r
 }
@@ -151,6 +155,16 @@ func (r *Registry) RecordRun(source, status string, finished time.Time) {
 	}
 	r.lastBySource[source] = last
 	r.lastSuccess.WithLabelValues(source).Set(last)
+}
+
+// RecordTable counts the outcome of one table (or Kolada request) of a
+// finished run: status is a domain.TableStatus ("landed", "failed",
+// "unchanged"). Table ids come from config, so the label set is bounded.
+func (r *Registry) RecordTable(source, table, status string) {
+	if r == nil {
+		return
+	}
+	r.tables.WithLabelValues(labelValue(source), labelValue(table), labelValue(status)).Inc()
 }
 
 // RecordImport counts an upload confirmed (ImportConfirmed) or a batch

@@ -431,3 +431,22 @@ func BenchmarkScrape(b *testing.B) {
 		}
 	}
 }
+
+func TestRecordTable(t *testing.T) {
+	r := NewRegistry()
+	r.RecordTable("scb", "TAB638", "landed")
+	r.RecordTable("scb", "TAB638", "landed")
+	r.RecordTable("scb", "TAB5838", "failed")
+	e, _ := scrape(t, r)
+	for _, c := range []struct {
+		table, status string
+		want          float64
+	}{{"TAB638", "landed", 2}, {"TAB5838", "failed", 1}} {
+		if v, ok := e.find(NameCollectorTables, "table", c.table, "status", c.status); !ok || v != c.want {
+			t.Errorf("%s %s = %v, %v; want %v", c.table, c.status, v, ok, c.want)
+		}
+	}
+	if _, ok := e.find(NameCollectorTables, "table", "TAB638", "status", "failed"); ok {
+		t.Error("a status that never happened is exposed")
+	}
+}

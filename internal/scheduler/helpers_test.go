@@ -71,7 +71,7 @@ func realFigures(fetched time.Time) []domain.Observation {
 var stamp638 = time.Date(2025, 2, 21, 7, 0, 0, 0, time.UTC)
 
 func okCollection(fetched time.Time) domain.Collection {
-	return domain.Collection{Observations: realFigures(fetched), Stamps: map[string]time.Time{"TAB638": stamp638}, Requests: 3}
+	return domain.Collection{Units: []domain.Unit{{Ref: "TAB638", Observations: realFigures(fetched), Stamp: stamp638}}, Requests: 3}
 }
 
 func shipped(t testing.TB) *config.Config {

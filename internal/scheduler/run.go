@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -152,6 +153,7 @@ func (s *Scheduler) run(ctx context.Context, src *source, trigger, actor string)
 	// Shadowed figures leave the page as it was: for the run record they
 	// are unchanged.
 	run.Status, run.New, run.Changed, run.Unchanged, run.BatchID = res.status, res.diff.New, res.diff.Changed, res.diff.Unchanged+res.diff.Shadowed, res.diff.BatchID
+	run.Tables = res.tables
 	if res.err != nil {
 		run.Error = errorText(src, res.err, res.attempts)
 	}
@@ -163,6 +165,9 @@ func (s *Scheduler) run(ctx context.Context, src *source, trigger, actor string)
 	run.Finished = &fin
 	if s.cfg.Metrics != nil {
 		s.cfg.Metrics.RecordRun(src.Name, string(run.Status), fin)
+		for _, t := range run.Tables {
+			s.cfg.Metrics.RecordTable(src.Name, t.Ref, string(t.Status))
+		}
 	}
 	if err != nil {
 		log.Error("the run's outcome could not be recorded", "err", err, "status", run.Status)
@@ -238,7 +243,14 @@ type outcome struct {
 	err      error
 	attempts int
 	requests int
+	tables   []domain.RunTable
 }
+
+// TableCheck is the per-table hook: it sees one unit's figures before
+// they are written and returns an error (ideally a domain.Error with a
+// Swedish message) when they must not be, which fails that unit only.
+// Plausibility rules plug in here.
+type TableCheck func(source string, u domain.Unit) error
 
 func (s *Scheduler) execute(ctx context.Context, src *source, actor string, log *slog.Logger) outcome {
 	seen, err := s.cfg.Store.Stamps(ctx, src.Name)
@@ -247,45 +259,157 @@ func (s *Scheduler) execute(ctx context.Context, src *source, actor string, log 
 	}
 	col, attempts, err := s.collect(ctx, src, seen, log)
 	out := outcome{attempts: attempts, requests: col.Requests}
-	if err != nil {
+	if err != nil && len(col.Units) == 0 {
 		out.status, out.err = domain.RunFailed, err
 		return out
 	}
-	if err := s.check(src, col.Observations); err != nil {
-		out.status, out.err = domain.RunFailed, err
-		return out
+	// Each unit lands whole or not at all: a failing one is reported and
+	// left out, the others are written together in one Apply.
+	var obs []domain.Observation
+	stamps := map[string]time.Time{}
+	landed, failed, unchanged := 0, 0, 0
+	var failures []string
+	owner := map[domain.Key]string{}
+	for _, u := range col.Units {
+		t := domain.RunTable{Ref: u.Ref, Status: domain.TableLanded, Rows: len(u.Observations)}
+		uerr := u.Err
+		switch {
+		case uerr != nil:
+		case u.Unchanged:
+			t.Status, t.Rows = domain.TableUnchanged, 0
+		case len(u.Observations) == 0:
+			// An answer without a single figure is far more likely a fault
+			// at the source than the truth; fail so the next run tries again.
+			uerr = domain.Errorf(domain.CodeUnavailable, src.Kind.Label()+" svarade utan en enda siffra för "+u.Ref+" (tom tabell?).",
+				fmt.Errorf("%s: %s: no observations", src.Name, u.Ref))
+		default:
+			uerr = s.checkUnit(src, u, owner)
+		}
+		if uerr != nil {
+			t.Status, t.Rows, t.Error = domain.TableFailed, 0, errorText(src, uerr, 1)
+			failed++
+			failures = append(failures, u.Ref)
+			log.Warn("table failed; the other tables go on", "table", u.Ref, "err", uerr)
+			out.tables = append(out.tables, t)
+			continue
+		}
+		if !u.Stamp.IsZero() {
+			stamps[u.Ref] = u.Stamp
+		}
+		if t.Status == domain.TableUnchanged {
+			unchanged++
+		} else {
+			landed++
+			for _, o := range u.Observations {
+				owner[o.Key()] = u.Ref
+			}
+			obs = append(obs, u.Observations...)
+		}
+		out.tables = append(out.tables, t)
 	}
-	if len(col.Observations) == 0 {
-		if len(col.Unchanged) > 0 {
-			log.Info("every table unchanged since the last run: nothing fetched", "tables", col.Unchanged)
-			out.status = domain.RunSkipped
+	if landed > 0 {
+		diff, err := s.cfg.Store.Apply(ctx, domain.Batch{
+			Kind: domain.BatchRun, Source: src.Kind, Label: label(src.Kind, obs), Actor: actor,
+			Observations: obs, Stamps: stamps,
+		})
+		if err != nil {
+			for i := range out.tables {
+				if out.tables[i].Status == domain.TableLanded {
+					out.tables[i].Status, out.tables[i].Rows, out.tables[i].Error = domain.TableFailed, 0, "Siffrorna kunde inte sparas."
+				}
+			}
+			out.status = domain.RunFailed
+			out.err = domain.Errorf(domain.CodeUnavailable, "Siffrorna kunde inte sparas; inget har ändrats.", err)
 			return out
 		}
-		// An answer without a single figure is far more likely a fault at
-		// the source than the truth; fail so the next run tries again.
+		out.diff = diff
+		if s.cfg.OnChange != nil {
+			s.cfg.OnChange()
+		}
+	}
+	switch {
+	case failed == 0 && landed == 0 && unchanged > 0:
+		log.Info("every table unchanged since the last run: nothing fetched", "tables", unchanged)
+		out.status = domain.RunSkipped
+	case failed == 0 && landed > 0:
+		out.status = domain.RunSucceeded
+	case failed > 0 && landed+unchanged > 0:
+		out.status = domain.RunPartial
+		out.err = domain.Errorf(domain.CodeUnavailable, fmt.Sprintf("Hämtningen från %s lyckades delvis: %d av %d %s misslyckades (%s); de övriga sparades.",
+			src.Kind.Label(), failed, len(col.Units), unitNoun(src.Kind, len(col.Units)), strings.Join(failures, ", ")), joinUnitErrors(out.tables))
+	case failed > 0:
+		out.status = domain.RunFailed
+		out.err = domain.Errorf(domain.CodeUnavailable, fmt.Sprintf("Hämtningen från %s misslyckades för alla %s (%s); inget har ändrats.",
+			src.Kind.Label(), unitNoun(src.Kind, 2), strings.Join(failures, ", ")), joinUnitErrors(out.tables))
+		if failed == 1 {
+			out.err = firstUnitErr(col.Units, out.tables)
+		}
+	default:
 		out.status = domain.RunFailed
 		out.err = domain.Errorf(domain.CodeUnavailable, src.Kind.Label()+" svarade utan en enda siffra (tom tabell?); inget har ändrats.",
-			fmt.Errorf("%s: collection holds no observations", src.Name))
-		return out
-	}
-	diff, err := s.cfg.Store.Apply(ctx, domain.Batch{
-		Kind: domain.BatchRun, Source: src.Kind, Label: label(src.Kind, col.Observations), Actor: actor,
-		Observations: col.Observations, Stamps: col.Stamps,
-	})
-	if err != nil {
-		out.status = domain.RunFailed
-		out.err = domain.Errorf(domain.CodeUnavailable, "Siffrorna kunde inte sparas; inget har ändrats.", err)
-		return out
-	}
-	out.status, out.diff = domain.RunSucceeded, diff
-	if s.cfg.OnChange != nil {
-		s.cfg.OnChange()
+			fmt.Errorf("%s: collection holds no units", src.Name))
 	}
 	return out
 }
 
+// checkUnit runs the checks every unit must pass: the catalogue and
+// region list, no cell given by an earlier unit of the run, and the
+// configured TableCheck (plausibility).
+func (s *Scheduler) checkUnit(src *source, u domain.Unit, owner map[domain.Key]string) error {
+	if err := s.check(src, u.Observations); err != nil {
+		return err
+	}
+	for _, o := range u.Observations {
+		if prev, ok := owner[o.Key()]; ok {
+			return domain.Errorf(domain.CodeInvalid, fmt.Sprintf("%s ger samma siffra som %s (%s); konfigurationen överlappar.", u.Ref, prev, o.Key()),
+				fmt.Errorf("%s: %s: cell %s given by %s too", src.Name, u.Ref, o.Key(), prev))
+		}
+	}
+	if s.cfg.TableCheck != nil {
+		return s.cfg.TableCheck(src.Name, u)
+	}
+	return nil
+}
+
+// firstUnitErr is the error of the one failed unit, so a single failing
+// table reads as before ("Hämtningen från SCB misslyckades (tabell X).").
+func firstUnitErr(units []domain.Unit, tables []domain.RunTable) error {
+	for i, t := range tables {
+		if t.Status == domain.TableFailed {
+			if units[i].Err != nil {
+				return units[i].Err
+			}
+			return errors.New(t.Error)
+		}
+	}
+	return nil
+}
+
+func joinUnitErrors(tables []domain.RunTable) error {
+	var errs []error
+	for _, t := range tables {
+		if t.Status == domain.TableFailed {
+			errs = append(errs, fmt.Errorf("%s: %s", t.Ref, t.Error))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func unitNoun(kind domain.SourceKind, n int) string {
+	switch {
+	case kind == domain.SourceKolada:
+		return "nyckeltal"
+	case n == 1:
+		return "tabell"
+	}
+	return "tabeller"
+}
+
 // collect calls the collector until it succeeds, fails permanently or the
-// attempts are used up. A panicking collector is a failed attempt.
+// attempts are used up. A collection where every table failed counts as a
+// failed attempt, so a source that is down for a moment is asked again; one
+// where only some failed is final (each request was retried already). A
+// panicking collector is a failed attempt.
 func (s *Scheduler) collect(ctx context.Context, src *source, seen map[string]time.Time, log *slog.Logger) (domain.Collection, int, error) {
 	var col domain.Collection
 	var err error
@@ -294,7 +418,11 @@ func (s *Scheduler) collect(ctx context.Context, src *source, seen map[string]ti
 		attempt++
 		col, err = safeCollect(ctx, src.Collector, seen)
 		if err == nil {
-			return col, attempt, nil
+			aerr := allFailed(col)
+			if aerr == nil || attempt == s.retry.Attempts || permanent(ctx, aerr) {
+				return col, attempt, nil
+			}
+			err = aerr
 		}
 		if permanent(ctx, err) || attempt == s.retry.Attempts {
 			break
@@ -305,7 +433,23 @@ func (s *Scheduler) collect(ctx context.Context, src *source, seen map[string]ti
 			break
 		}
 	}
+	if err == nil || allFailed(col) != nil {
+		return col, attempt, err
+	}
 	return domain.Collection{Requests: col.Requests}, attempt, err
+}
+
+// allFailed returns the first unit's error when every unit failed.
+func allFailed(col domain.Collection) error {
+	if len(col.Units) == 0 {
+		return nil
+	}
+	for _, u := range col.Units {
+		if u.Err == nil {
+			return nil
+		}
+	}
+	return col.Units[0].Err
 }
 
 func safeCollect(ctx context.Context, c domain.Collector, seen map[string]time.Time) (col domain.Collection, err error) {

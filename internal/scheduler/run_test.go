@@ -47,7 +47,7 @@ func assertUnchanged(t *testing.T, before, after snapshot) {
 func stampAware() *fakeCollector {
 	return &fakeCollector{name: "scb", fn: func(_ context.Context, _ int, seen map[string]time.Time) (domain.Collection, error) {
 		if seen["TAB638"].Equal(stamp638) {
-			return domain.Collection{Stamps: map[string]time.Time{"TAB638": stamp638}, Unchanged: []string{"TAB638"}, Requests: 2}, nil
+			return domain.Collection{Units: []domain.Unit{{Ref: "TAB638", Stamp: stamp638, Unchanged: true}}, Requests: 2}, nil
 		}
 		return okCollection(t0), nil
 	}}
@@ -121,7 +121,7 @@ func TestFailedRunIsRecordedAndChangesNothing(t *testing.T) {
 				errors.New("scb: table TAB638: HTTP 500 from https://statistikdatabasen.scb.se/api/v2/tables/TAB638/data"))
 		}
 		col := okCollection(t0)
-		col.Stamps = nil // so the next run fetches again
+		col.Units[0].Stamp = time.Time{} // so the next run fetches again
 		return col, nil
 	}}
 	clock := newFakeClock(t0)
@@ -212,7 +212,7 @@ func TestJunkFailsTheRun(t *testing.T) {
 			store := openStore(t)
 			c := &fakeCollector{name: "scb", fn: func(context.Context, int, map[string]time.Time) (domain.Collection, error) {
 				col := okCollection(t0)
-				tt.edit(&col.Observations[3])
+				tt.edit(&col.Units[0].Observations[3])
 				return col, nil
 			}}
 			s := newTest(t, store, c, nil)
@@ -235,7 +235,7 @@ func TestJunkFailsTheRun(t *testing.T) {
 func TestEmptyCollectionFails(t *testing.T) {
 	store := openStore(t)
 	c := &fakeCollector{name: "scb", fn: func(context.Context, int, map[string]time.Time) (domain.Collection, error) {
-		return domain.Collection{Stamps: map[string]time.Time{"TAB638": stamp638}, Requests: 3}, nil
+		return domain.Collection{Units: []domain.Unit{{Ref: "TAB638", Stamp: stamp638}}, Requests: 3}, nil
 	}}
 	s := newTest(t, store, c, nil)
 	run, err := s.RunNow(context.Background(), "scb", TriggerManual, "anna")
@@ -458,11 +458,15 @@ func TestErrorTextIsBounded(t *testing.T) {
 type runCounter struct {
 	sources []string
 	runs    []string
+	tables  []string
 }
 
 func (r *runCounter) AddSources(names ...string) { r.sources = append(r.sources, names...) }
 func (r *runCounter) RecordRun(source, status string, _ time.Time) {
 	r.runs = append(r.runs, source+" "+status)
+}
+func (r *runCounter) RecordTable(source, table, status string) {
+	r.tables = append(r.tables, source+" "+table+" "+status)
 }
 
 func TestRunsAreCounted(t *testing.T) {
@@ -502,5 +506,112 @@ func TestRunOfACrashedInstanceIsClosed(t *testing.T) {
 	runs, _ := store.Runs(context.Background(), "scb", 10)
 	if len(runs) != 2 || runs[1].ID != orphan.ID || runs[1].Status != domain.RunFailed || runs[1].Error != staleText || runs[1].Finished == nil {
 		t.Errorf("runs %+v", runs)
+	}
+}
+
+// twoTables is a collection of TAB638 (real population figures) and a
+// second table whose unit is given by second.
+func twoTables(second domain.Unit) domain.Collection {
+	col := okCollection(t0)
+	col.Units = append(col.Units, second)
+	return col
+}
+
+func TestEachTableLandsWholeOrNotAtAll(t *testing.T) {
+	stateJob := func(m string, v float64) domain.Observation {
+		return domain.Observation{Municipality: m, Indicator: "state_jobs", Year: 2019, Value: v, Source: domain.Source{Kind: domain.SourceSCB, Ref: "TAB5838", FetchedAt: t0}}
+	}
+	badCode := domain.Errorf(domain.CodeUnavailable, "Tabell TAB5838 hos SCB passar inte konfigurationen: variabeln ArbetsSektor har inget värde \"12\".",
+		errors.New(`scb: table TAB5838: state_jobs: variable ArbetsSektor has no value "12"`))
+	tests := []struct {
+		name       string
+		second     domain.Unit
+		check      TableCheck
+		wantStatus domain.RunStatus
+		wantTable  domain.RunTable // the second table's outcome
+		wantErr    string
+	}{
+		{name: "both land", second: domain.Unit{Ref: "TAB5838", Observations: []domain.Observation{stateJob("1060", 120)}},
+			wantStatus: domain.RunSucceeded, wantTable: domain.RunTable{Ref: "TAB5838", Status: domain.TableLanded, Rows: 1}},
+		{name: "a wrong code fails its table only", second: domain.Unit{Ref: "TAB5838", Err: badCode},
+			wantStatus: domain.RunPartial, wantTable: domain.RunTable{Ref: "TAB5838", Status: domain.TableFailed},
+			wantErr: `ArbetsSektor har inget värde "12"`},
+		{name: "an empty table fails its table only", second: domain.Unit{Ref: "TAB5838", Stamp: stamp638},
+			wantStatus: domain.RunPartial, wantTable: domain.RunTable{Ref: "TAB5838", Status: domain.TableFailed}, wantErr: "SCB svarade utan en enda siffra för TAB5838"},
+		{name: "a cell another table gave fails the later table", second: domain.Unit{Ref: "TAB9999", Observations: []domain.Observation{realFigures(t0)[0]}},
+			wantStatus: domain.RunPartial, wantTable: domain.RunTable{Ref: "TAB9999", Status: domain.TableFailed}, wantErr: "TAB9999 ger samma siffra som TAB638"},
+		{name: "the table check fails its table only", second: domain.Unit{Ref: "TAB5838", Observations: []domain.Observation{stateJob("1060", -5)}},
+			check: func(_ string, u domain.Unit) error {
+				for _, o := range u.Observations {
+					if o.Value < 0 {
+						return domain.Errorf(domain.CodeInvalid, "Orimligt värde i "+u.Ref+".", nil)
+					}
+				}
+				return nil
+			},
+			wantStatus: domain.RunPartial, wantTable: domain.RunTable{Ref: "TAB5838", Status: domain.TableFailed}, wantErr: "Orimligt värde i TAB5838."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := openStore(t)
+			rc := &runCounter{}
+			c := &fakeCollector{name: "scb", fn: func(context.Context, int, map[string]time.Time) (domain.Collection, error) {
+				return twoTables(tt.second), nil
+			}}
+			s := newTest(t, store, c, func(cfg *Config) { cfg.Metrics = rc; cfg.TableCheck = tt.check })
+			run, err := s.RunNow(context.Background(), "scb", TriggerCLI, "anna")
+			if run.Status != tt.wantStatus || (err != nil) != (tt.wantStatus != domain.RunSucceeded) {
+				t.Fatalf("run %+v, err %v", run, err)
+			}
+			// TAB638 landed whatever became of the other table.
+			obs, _ := store.Observations(context.Background(), domain.Filter{Indicators: []string{"population"}})
+			if len(obs) != len(realFigures(t0)) {
+				t.Errorf("%d population figures stored, want %d", len(obs), len(realFigures(t0)))
+			}
+			if st, _ := store.Stamps(context.Background(), "scb"); !st["TAB638"].Equal(stamp638) || len(st) != 1 {
+				t.Errorf("stamps %v: only the landed table's", st)
+			}
+			got := lastRun(t, store, "scb")
+			if len(got.Tables) != 2 || got.Tables[0] != (domain.RunTable{Ref: "TAB638", Status: domain.TableLanded, Rows: 6}) {
+				t.Fatalf("tables %+v", got.Tables)
+			}
+			second := got.Tables[1]
+			if second.Ref != tt.wantTable.Ref || second.Status != tt.wantTable.Status || second.Rows != tt.wantTable.Rows || !strings.Contains(second.Error, tt.wantErr) {
+				t.Errorf("second table %+v, want %+v with %q", second, tt.wantTable, tt.wantErr)
+			}
+			if tt.wantStatus == domain.RunPartial && !strings.Contains(got.Error, "lyckades delvis: 1 av 2 tabeller misslyckades ("+tt.wantTable.Ref+")") {
+				t.Errorf("run error %q", got.Error)
+			}
+			wantCounts := []string{"scb TAB638 landed", "scb " + tt.wantTable.Ref + " " + string(tt.wantTable.Status)}
+			if !slices.Equal(rc.tables, wantCounts) || !slices.Equal(rc.runs, []string{"scb " + string(tt.wantStatus)}) {
+				t.Errorf("metrics: tables %v runs %v", rc.tables, rc.runs)
+			}
+			if c.Calls() != 1 {
+				t.Errorf("collector called %d times: a table's failure is not retried as a whole", c.Calls())
+			}
+		})
+	}
+}
+
+func TestEveryTableFailingIsRetriedAndFails(t *testing.T) {
+	store := openStore(t)
+	c := &fakeCollector{name: "scb", fn: func(_ context.Context, call int, _ map[string]time.Time) (domain.Collection, error) {
+		if call == 1 {
+			return domain.Collection{Units: []domain.Unit{{Ref: "TAB638", Err: domain.Errorf(domain.CodeUnavailable, "Hämtningen från SCB misslyckades (tabell TAB638).", errors.New("HTTP 503"))}}}, nil
+		}
+		return okCollection(t0), nil
+	}}
+	clock := newFakeClock(t0)
+	s := newTest(t, store, c, func(cfg *Config) { cfg.Clock = clock })
+	run, err := s.RunNow(context.Background(), "scb", TriggerCLI, "anna")
+	if err != nil || run.Status != domain.RunSucceeded || c.Calls() != 2 {
+		t.Fatalf("run %+v, err %v, calls %d", run, err, c.Calls())
+	}
+	c.fn = func(context.Context, int, map[string]time.Time) (domain.Collection, error) {
+		return domain.Collection{Units: []domain.Unit{{Ref: "TAB638", Err: domain.Errorf(domain.CodeUnavailable, "Hämtningen från SCB misslyckades (tabell TAB638).", errors.New("HTTP 503"))}}}, nil
+	}
+	run, err = s.RunNow(context.Background(), "scb", TriggerCLI, "anna")
+	if err == nil || run.Status != domain.RunFailed || !strings.Contains(run.Error, "(tabell TAB638)") || len(run.Tables) != 1 || run.Tables[0].Status != domain.TableFailed {
+		t.Fatalf("run %+v, err %v", run, err)
 	}
 }

@@ -88,6 +88,9 @@ type Config struct {
 	// Metrics, if set, counts every recorded run, so an operator can alert
 	// on a source whose last success is too old.
 	Metrics RunRecorder
+	// TableCheck, if set, sees every table's figures before they are
+	// written; an error fails that table only (see TableCheck).
+	TableCheck TableCheck
 }
 
 // RunRecorder receives the outcome of every run this instance records
@@ -97,6 +100,9 @@ type RunRecorder interface {
 	AddSources(names ...string)
 	// RecordRun counts a finished run; status is a domain.RunStatus.
 	RecordRun(source, status string, finished time.Time)
+	// RecordTable counts the outcome of one table (or Kolada request) of
+	// a finished run; status is a domain.TableStatus.
+	RecordTable(source, table, status string)
 }
 
 // Scheduler runs the sources on their schedules and on demand.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -59,6 +60,13 @@ type runView struct {
 	Status, StatusClass, Error string
 	New, Changed, Unchanged    int
 	BatchID                    int64
+	// Tables is the outcome of each table or request, so the page says
+	// which one failed and why.
+	Tables []runTableView
+}
+
+type runTableView struct {
+	Ref, Status, Class, Error string
 }
 
 // sourceAdminRoutes registers the sources page. Like the users page it has
@@ -147,10 +155,26 @@ func viewRun(r domain.Run) runView {
 		v.Status = "Misslyckades"
 	case domain.RunSkipped:
 		v.Status = "Inget nytt (tabellerna oförändrade)"
+	case domain.RunPartial:
+		v.Status = "Delvis (någon tabell misslyckades)"
 	case domain.RunRunning:
 		v.Status = "Pågår"
 	default:
 		v.Status = string(r.Status)
+	}
+	for _, t := range r.Tables {
+		tv := runTableView{Ref: t.Ref, Class: string(t.Status), Error: t.Error}
+		switch t.Status {
+		case domain.TableLanded:
+			tv.Status = fmt.Sprintf("sparad (%d siffror)", t.Rows)
+		case domain.TableFailed:
+			tv.Status = "misslyckades"
+		case domain.TableUnchanged:
+			tv.Status = "oförändrad"
+		default:
+			tv.Status = string(t.Status)
+		}
+		v.Tables = append(v.Tables, tv)
 	}
 	return v
 }

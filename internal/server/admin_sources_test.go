@@ -58,7 +58,7 @@ func recordRun(t *testing.T, inst *servertest.Instance, r domain.Run) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run.Status, run.New, run.Changed, run.Unchanged, run.Error = r.Status, r.New, r.Changed, r.Unchanged, r.Error
+	run.Status, run.New, run.Changed, run.Unchanged, run.Error, run.Tables = r.Status, r.New, r.Changed, r.Unchanged, r.Error, r.Tables
 	if err := inst.Store.FinishRun(ctx, run); err != nil {
 		t.Fatal(err)
 	}
@@ -99,6 +99,10 @@ func TestAdminSourcesPage(t *testing.T) {
 	recordRun(t, inst, domain.Run{Source: "scb", Trigger: "cli", Status: domain.RunFailed,
 		Error: `Hämtningen från SCB misslyckades (tabell TAB638). Tekniskt: HTTP 500: <script>alert(1)</script>`})
 	recordRun(t, inst, domain.Run{Source: "kolada", Trigger: "manual", Status: domain.RunSkipped})
+	recordRun(t, inst, domain.Run{Source: "scb", Trigger: "schedule", Status: domain.RunPartial, New: 3,
+		Error: "Hämtningen från SCB lyckades delvis: 1 av 2 tabeller misslyckades (TAB5838); de övriga sparades.",
+		Tables: []domain.RunTable{{Ref: "TAB638", Status: domain.TableLanded, Rows: 3},
+			{Ref: "TAB5838", Status: domain.TableFailed, Error: `Tabell TAB5838 hos SCB passar inte konfigurationen: variabeln ArbetsSektor har inget värde "12" (närmast: 11 (statlig förvaltning), 1110 (statliga affärsverk)).`}}})
 	admin := login(t, inst, "ada", domain.RoleAdmin)
 	st, page := admin.get("/admin/kallor")
 	if st != http.StatusOK {
@@ -115,6 +119,8 @@ func TestAdminSourcesPage(t *testing.T) {
 		"Lyckades", "Misslyckades", "Inget nytt (tabellerna oförändrade)", "kommandorad", "Kör nu",
 		"Hämtningen från SCB misslyckades (tabell TAB638). Tekniskt: HTTP 500: <script>alert(1)</script>",
 		`action="/admin/kallor/scb/kor"`,
+		"Delvis (någon tabell misslyckades)", "TAB638</strong>: sparad (3 siffror)",
+		`TAB5838</strong>: misslyckades – Tabell TAB5838 hos SCB passar inte konfigurationen: variabeln ArbetsSektor har inget värde "12" (närmast: 11 (statlig förvaltning), 1110 (statliga affärsverk)).`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("page lacks %q", want)

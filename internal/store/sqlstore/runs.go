@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -29,11 +30,57 @@ func (s *Store) FinishRun(ctx context.Context, r domain.Run) error {
 	if r.BatchID != 0 {
 		batch = r.BatchID
 	}
-	if _, err := s.db.ExecContext(ctx, s.q(`UPDATE runs SET finished_at = ?, status = ?, batch_id = ?, new_count = ?, changed_count = ?, unchanged_count = ?, error_text = ? WHERE id = ?`),
-		micros(fin), string(r.Status), batch, r.New, r.Changed, r.Unchanged, r.Error, r.ID); err != nil {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE runs SET finished_at = ?, status = ?, batch_id = ?, new_count = ?, changed_count = ?, unchanged_count = ?, error_text = ? WHERE id = ?`),
+			micros(fin), string(r.Status), batch, r.New, r.Changed, r.Unchanged, r.Error, r.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM run_tables WHERE run_id = ?`), r.ID); err != nil {
+			return err
+		}
+		for i, t := range r.Tables {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO run_tables (run_id, position, ref, status, rows_count, error_text) VALUES (?, ?, ?, ?, ?, ?)`),
+				r.ID, i, t.Ref, string(t.Status), t.Rows, t.Error); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("store: finish run %d: %w", r.ID, err)
 	}
 	return nil
+}
+
+// runTables reads the per-table outcomes of the listed runs.
+func (s *Store) runTables(ctx context.Context, runs []domain.Run) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	at := make(map[int64]int, len(runs))
+	args := make([]any, len(runs))
+	marks := make([]string, len(runs))
+	for i, r := range runs {
+		at[r.ID], args[i], marks[i] = i, r.ID, "?"
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT run_id, ref, status, rows_count, error_text FROM run_tables WHERE run_id IN (`+strings.Join(marks, ", ")+`) ORDER BY run_id, position`), args...)
+	if err != nil {
+		return fmt.Errorf("store: run tables: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var t domain.RunTable
+		var status string
+		if err := rows.Scan(&id, &t.Ref, &status, &t.Rows, &t.Error); err != nil {
+			return fmt.Errorf("store: run tables: %w", err)
+		}
+		t.Status = domain.TableStatus(status)
+		if i, ok := at[id]; ok {
+			runs[i].Tables = append(runs[i].Tables, t)
+		}
+	}
+	return rows.Err()
 }
 
 // Runs implements domain.RunStore, newest first. An empty source lists all.
@@ -70,7 +117,14 @@ func (s *Store) Runs(ctx context.Context, source string, limit int) ([]domain.Ru
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: runs: %w", err)
+	}
+	rows.Close()
+	if err := s.runTables(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Stamps implements domain.RunStore.

@@ -443,7 +443,12 @@ func testRunsAndStamps(t *testing.T, s *sqlstore.Store) {
 	b := batch(domain.SourceSCB, "scb", obs(domain.SourceSCB, "TAB638", "1060", "population", 2024, 13000))
 	b.Stamps = map[string]time.Time{"TAB638": stamp}
 	d := mustApply(t, s, b)
-	r.Status, r.BatchID, r.New, r.Error = domain.RunFailed, d.BatchID, d.New, "boom"
+	r.Status, r.BatchID, r.New, r.Error = domain.RunPartial, d.BatchID, d.New, "boom"
+	r.Tables = []domain.RunTable{
+		{Ref: "TAB638", Status: domain.TableLanded, Rows: 1},
+		{Ref: "TAB5838", Status: domain.TableFailed, Error: `variabeln ArbetsSektor har inget värde "12"`},
+		{Ref: "TAB3204", Status: domain.TableUnchanged},
+	}
 	if err := s.FinishRun(ctx, r); err != nil {
 		t.Fatal(err)
 	}
@@ -452,8 +457,11 @@ func testRunsAndStamps(t *testing.T, s *sqlstore.Store) {
 		t.Fatalf("runs = %v, %v", runs, err)
 	}
 	got := runs[0]
-	if got.Status != domain.RunFailed || got.Error != "boom" || got.New != 1 || got.BatchID != d.BatchID || got.Finished == nil || got.Trigger != "manual" {
+	if got.Status != domain.RunPartial || got.Error != "boom" || got.New != 1 || got.BatchID != d.BatchID || got.Finished == nil || got.Trigger != "manual" {
 		t.Errorf("run = %+v", got)
+	}
+	if !reflect.DeepEqual(got.Tables, r.Tables) {
+		t.Errorf("tables of the run\n got %+v\nwant %+v", got.Tables, r.Tables)
 	}
 	if other, _ := s.Runs(ctx, "kolada", 5); len(other) != 0 {
 		t.Errorf("runs of another source: %v", other)

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/svenskaindustrikommuner/dashboard/collectors/kolada/koladatest"
+	"github.com/svenskaindustrikommuner/dashboard/collectors/scb/scbtest"
+	"github.com/svenskaindustrikommuner/dashboard/config"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+)
+
+// evidenceEnv starts fakes answering like SCB and Kolada per the public
+// evidence (scbtest.Evidence, koladatest) for the shipped config's tables
+// and KPIs, and points the dashboard at them. extraYAML (optional) is a
+// config file layered on the shipped one.
+func evidenceEnv(t *testing.T, extraYAML string) (env map[string]string, db string, scbFake *scbtest.Server, kolFake *koladatest.Server, regions []domain.Region) {
+	t.Helper()
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	regions = cfg.Regions
+	var scbCodes, koladaIDs []string
+	for _, r := range regions {
+		scbCodes = append(scbCodes, r.Code)
+		koladaIDs = append(koladaIDs, koladaID(r.Code))
+	}
+	scbFake = scbtest.New(scbCodes, scbtest.Evidence()...)
+	kolFake = koladatest.New(koladaIDs, koladatest.KPI{ID: "N02267", First: 2020, Last: 2025}, koladatest.KPI{ID: "N00914", First: 2010, Last: 2021})
+	kolFake.PageSize = 1000 // N02267: 312 regions × 6 years = 1,872 rows, two pages
+	s1, s2 := httptest.NewServer(scbFake), httptest.NewServer(kolFake)
+	t.Cleanup(s1.Close)
+	t.Cleanup(s2.Close)
+	dir := t.TempDir()
+	db = filepath.Join(dir, "d.db")
+	env = map[string]string{
+		"DATABASE_URL":         "sqlite:" + db,
+		"DASHBOARD_SCB_URL":    s1.URL + "/api/v2",
+		"DASHBOARD_KOLADA_URL": s2.URL + "/v3",
+	}
+	if extraYAML != "" {
+		p := filepath.Join(dir, "extra.yaml")
+		if err := os.WriteFile(p, []byte(extraYAML), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env["DASHBOARD_CONFIG"] = p
+	}
+	return env, db, scbFake, kolFake, regions
+}
+
+func koladaID(code string) string {
+	switch len(code) {
+	case 2:
+		if code == domain.RiketCode {
+			return "0000"
+		}
+		return "00" + code
+	}
+	return code
+}
+
+// expected works out, from the fakes' Value functions and the rules of
+// the shipped config, every figure a run must store: the tables' cells
+// asked for, summed where the config sums.
+func expected(regions []domain.Region, thisYear int) map[string]float64 {
+	want := map[string]float64{}
+	put := func(code, ind string, year int, v float64) { want[fmt.Sprintf("%s/%s/%d", code, ind, year)] = v }
+	for _, r := range regions {
+		c := r.Code
+		cell := func(table, tid string, kv ...string) float64 {
+			m := map[string]string{"Region": c, "Tid": tid}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i]] = kv[i+1]
+			}
+			return scbtest.Value(table, m)
+		}
+		for y := 2000; y <= 2024; y++ {
+			put(c, "population", y, cell("TAB638", fmt.Sprint(y), "ContentsCode", "BE0101N1"))
+		}
+		for y := 2020; y <= 2024; y++ {
+			bas := []string{"Kon", "1+2", "Fodelseregion", "tot", "ContentsCode", "000002XH"}
+			put(c, "employed_day", y, cell("TAB3204", fmt.Sprint(y), append(bas, "SNI2007", "A-U+US")...))
+			put(c, "industrial_jobs", y, cell("TAB3204", fmt.Sprint(y), append(bas, "SNI2007", "B+C")...))
+			put(c, "state_jobs", y, cell("TAB2597", fmt.Sprintf("%dM11", y), "ArbetsSektor", "0X1", "Alder", "15-74", "ContentsCode", "000005F4"))
+		}
+		rams := func(table, content string, y int) {
+			sum := 0.0
+			for _, sni := range []string{"A", "B+C", "F", "00"} {
+				sum += cell(table, fmt.Sprint(y), "SNI2007", sni, "ContentsCode", content)
+			}
+			put(c, "employed_day", y, sum)
+			put(c, "industrial_jobs", y, cell(table, fmt.Sprint(y), "SNI2007", "B+C", "ContentsCode", content))
+		}
+		for y := 2008; y <= 2018; y++ {
+			rams("TAB900", "AM0207K1", y)
+		}
+		rams("TAB5837", "00000544", 2019)
+		put(c, "state_jobs", 2019, cell("TAB5838", "2019", "ArbetsSektor", "11", "ContentsCode", "00000545")+
+			cell("TAB5838", "2019", "ArbetsSektor", "1110", "ContentsCode", "00000545"))
+		for y := 2020; y <= min(2025, thisYear); y++ {
+			put(c, "employment_rate", y, koladatest.Value("N02267", koladaID(c), y, "T"))
+		}
+		for y := 2010; y <= 2019; y++ {
+			put(c, "employment_rate", y, koladatest.Value("N00914", koladaID(c), y, "T"))
+		}
+	}
+	return want
+}
+
+func collected(t *testing.T, db string) map[string]domain.Observation {
+	t.Helper()
+	obs, _ := storedFigures(t, db)
+	got := map[string]domain.Observation{}
+	for _, o := range obs {
+		if o.Source.Kind == domain.SourceSCB || o.Source.Kind == domain.SourceKolada {
+			got[o.Key().String()] = o
+		}
+	}
+	return got
+}
+
+func TestShippedConfigAgainstEvidenceLandsEveryIndicator(t *testing.T) {
+	env, db, scbFake, kolFake, regions := evidenceEnv(t, "")
+	code, out, errs := runCLI(t, env, "collect")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	got := collected(t, db)
+	want := expected(regions, time.Now().Year())
+	if len(got) != len(want) {
+		t.Errorf("%d figures stored, want %d", len(got), len(want))
+	}
+	bad := 0
+	for k, w := range want {
+		if o, ok := got[k]; !ok || o.Value != w {
+			if bad++; bad <= 10 {
+				t.Errorf("%s: stored %+v, want %v", k, got[k], w)
+			}
+		}
+	}
+	// Provenance: the table or KPI each figure came from.
+	for k, wantRef := range map[string]string{
+		"1060/state_jobs/2019": "TAB5838", "1060/state_jobs/2024": "TAB2597", "0481/industrial_jobs/2024": "TAB3204",
+		"0481/employed_day/2015": "TAB900", "0562/employed_day/2019": "TAB5837", "0882/employment_rate/2021": "N02267",
+		"0882/employment_rate/2019": "N00914", "00/population/2024": "TAB638",
+	} {
+		if got[k].Source.Ref != wantRef {
+			t.Errorf("%s from %q, want %s", k, got[k].Source.Ref, wantRef)
+		}
+	}
+	// One data request per table per run; Kolada one request per KPI
+	// plus its pages.
+	for table, n := range scbFake.DataCalls() {
+		if n != 1 {
+			t.Errorf("%s: %d data requests, want 1", table, n)
+		}
+	}
+	if n := len(scbFake.DataCalls()); n != 6 {
+		t.Errorf("%d tables asked, want 6: %v", n, scbFake.DataCalls())
+	}
+	var firsts []string
+	for _, c := range kolFake.Calls() {
+		if !strings.Contains(c, "page=") {
+			firsts = append(firsts, c)
+		}
+	}
+	if len(firsts) != 2 || !strings.Contains(firsts[0], "/kpi/N02267/") || !strings.Contains(firsts[1], "/kpi/N00914/") || len(kolFake.Calls()) != 6 {
+		t.Errorf("Kolada calls %v: want one request per KPI and its pages (2 + 4)", kolFake.Calls())
+	}
+	for _, line := range []string{"SCB: klar", "  TAB638: sparad", "  TAB2597: sparad", "  TAB5838: sparad", "Kolada: klar", "  N02267: sparad"} {
+		if !strings.Contains(out, line) {
+			t.Errorf("output lacks %q:\n%s", line, out)
+		}
+	}
+}
+
+func TestOneFaultyTableLeavesTheOthersLanded(t *testing.T) {
+	// The shipped tables, one try per request, and the old wrong sector
+	// code "12" in TAB5838.
+	extra := `sources:
+  kolada:
+    max_attempts: 1
+  scb:
+    max_attempts: 1
+`
+	env, db, scbFake, kolFake, regions := evidenceEnv(t, extra)
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables strings.Builder
+	tables.WriteString("    tables:\n")
+	for _, tb := range cfg.Sources.SCB.Tables {
+		if tb.ID == "TAB5838" {
+			tb.Select["ArbetsSektor"] = []string{"11", "12"}
+		}
+		fmt.Fprintf(&tables, "      - {id: %s, indicator: %s, select: %s, sum: %q, from: %d, to: %d, month: %d}\n",
+			tb.ID, tb.Indicator, flowMap(tb.Select), tb.Sum, tb.From, tb.To, tb.Month)
+	}
+	if err := os.WriteFile(env["DASHBOARD_CONFIG"], []byte(extra+tables.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	scbFake.SetFault("TAB3204", scbtest.Fault500)
+	scbFake.SetFault("TAB900", scbtest.FaultTruncated)
+	kolFake.Break("N00914")
+
+	code, out, errs := runCLI(t, env, "collect")
+	if code != 1 || strings.Contains(errs, "config") {
+		t.Fatalf("exit %d with failing tables\nstdout %s\nstderr %s", code, out, errs)
+	}
+	for _, line := range []string{
+		"SCB: delvis – 3 av 6 tabeller misslyckades",
+		"  TAB3204: misslyckades – Hämtningen från SCB misslyckades (tabell TAB3204).",
+		"  TAB900: misslyckades – SCB svarade med data som inte kunde tolkas (tabell TAB900).",
+		`  TAB5838: misslyckades – Tabell TAB5838 hos SCB passar inte konfigurationen: variabeln ArbetsSektor har inget värde "12" (närmast: 11 (statlig förvaltning)`,
+		"  TAB638: sparad", "  TAB2597: sparad", "  TAB5837: sparad",
+		"Kolada: delvis – 1 av 2 nyckeltal misslyckades", "  N00914: misslyckades", "  N02267: sparad",
+	} {
+		if !strings.Contains(out, line) {
+			t.Errorf("output lacks %q:\n%s", line, out)
+		}
+	}
+	got := collected(t, db)
+	want := expected(regions, time.Now().Year())
+	for k, w := range want {
+		o, ok := got[k]
+		failedTable := strings.Contains(k, "/employed_day/202") || strings.Contains(k, "/industrial_jobs/202") ||
+			strings.Contains(k, "/employed_day/20") && !strings.HasSuffix(k, "/2019") && !strings.Contains(k, "/202") || // TAB900
+			strings.Contains(k, "/industrial_jobs/20") && !strings.HasSuffix(k, "/2019") && !strings.Contains(k, "/202") ||
+			strings.HasSuffix(k, "/state_jobs/2019") || strings.Contains(k, "/employment_rate/201")
+		switch {
+		case failedTable && ok:
+			t.Errorf("%s stored from a failed table: %+v", k, o)
+			return
+		case !failedTable && (!ok || o.Value != w):
+			t.Errorf("%s: stored %+v, want %v", k, o, w)
+			return
+		}
+	}
+}
+
+// flowMap writes a select map as YAML flow.
+func flowMap(m map[string][]string) string {
+	var parts []string
+	for k, vs := range m {
+		q := make([]string, len(vs))
+		for i, v := range vs {
+			q[i] = fmt.Sprintf("%q", v)
+		}
+		parts = append(parts, fmt.Sprintf("%s: [%s]", k, strings.Join(q, ", ")))
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
