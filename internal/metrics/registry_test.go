@@ -442,11 +442,11 @@ func TestRecordTable(t *testing.T) {
 		table, status string
 		want          float64
 	}{{"TAB638", "landed", 2}, {"TAB5838", "failed", 1}} {
-		if v, ok := e.find(NameCollectorTables, "table", c.table, "status", c.status); !ok || v != c.want {
+		if v, ok := e.find(NameCollectorTables, "source", "scb", "table", c.table, "status", c.status); !ok || v != c.want {
 			t.Errorf("%s %s = %v, %v; want %v", c.table, c.status, v, ok, c.want)
 		}
 	}
-	if _, ok := e.find(NameCollectorTables, "table", "TAB638", "status", "failed"); ok {
+	if _, ok := e.find(NameCollectorTables, "source", "scb", "table", "TAB638", "status", "failed"); ok {
 		t.Error("a status that never happened is exposed")
 	}
 }
