@@ -361,11 +361,14 @@ func TestNextLinkToAnotherHostIsRefused(t *testing.T) {
 			s.f.page1 = page(strings.Replace(s.p1, s.srv.URL, link, 1))
 			c := s.collector(regions(t), n01951, 0)
 			col, err := c.Collect(context.Background(), nil)
-			if !errors.Is(err, ErrFormat) || domain.ErrorCode(err) != domain.CodeUnavailable {
+			if err != nil || len(col.Units) != 1 {
+				t.Fatalf("collection %+v, %v", col, err)
+			}
+			if err := col.Units[0].Err; !errors.Is(err, ErrFormat) || domain.ErrorCode(err) != domain.CodeUnavailable {
 				t.Fatalf("err = %v, want a coded Kolada format error", err)
 			}
-			if len(col.Observations) != 0 {
-				t.Errorf("%d observations kept from a chain that left the host", len(col.Observations))
+			if len(col.Observations()) != 0 {
+				t.Errorf("%d observations kept from a chain that left the host", len(col.Observations()))
 			}
 			foreign.mu.Lock()
 			defer foreign.mu.Unlock()
