@@ -37,14 +37,14 @@ func TestCollectStoresGenderSplits(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, o := range col.Observations {
+	for _, o := range col.Observations() {
 		got = append(got, fmt.Sprintf("%s %s %d %g", o.Municipality, o.Indicator, o.Year, o.Value))
 	}
 	want := []string{"1060 unemployment 2024 5.1", "1060 unemployment:K 2024 4.4", "1060 unemployment:M 2024 5.8", "0481 unemployment 2024 6.2"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
-	for _, o := range col.Observations {
+	for _, o := range col.Observations() {
 		if o.Source != (domain.Source{Kind: domain.SourceKolada, Ref: "N03937", FetchedAt: t0}) {
 			t.Errorf("source %+v", o.Source)
 		}
