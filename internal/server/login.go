@@ -16,14 +16,6 @@ type loginContent struct {
 	Name  string
 }
 
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
-}
-
 func (s *Server) setCookie(c *fiber.Ctx, name, value string, maxAge int) {
 	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HTTPOnly: true, Secure: s.deps.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode})
 }
