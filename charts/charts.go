@@ -34,6 +34,10 @@ const (
 type Format struct {
 	Decimals int    `json:"decimals"`
 	Unit     string `json:"unit"`
+	// Offset is added back to every drawn value before it is printed:
+	// bars drawn from a baseline (an index from 100) carry value −
+	// baseline, and the reader sees the value.
+	Offset float64 `json:"offset,omitempty"`
 }
 
 // Chart is a built option, ready to embed.

@@ -197,3 +197,28 @@ func TestHollowPointsForPartialMedians(t *testing.T) {
 		t.Errorf("spark points = %v", sd)
 	}
 }
+
+func TestIndexBarsStartFrom100(t *testing.T) {
+	// Olofström's 2024 population indexed to 2015 (13 000 / 13 170 × 100
+	// = 98.709…) is below 100, Oxelösund's constructed 103 above: bars
+	// carry the distance from 100, the format adds 100 back.
+	base := 100.0
+	c, err := Ranking(RankingInput{ID: "r", Baseline: &base, Format: Format{Decimals: 1, Unit: "index"},
+		Bars: []Bar{{Label: "Oxelösund", Value: f(103)}, {Label: "Olofström", Value: f(98.5)}, {Label: "Luleå"}},
+		Refs: []RefLine{{Kind: "median", Label: "Median", Value: f(101)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s0 := c.Option["series"].([]any)[0].(map[string]any)
+	data := s0["data"].([]any)
+	// Fed lowest first: Luleå (missing), Olofström, Oxelösund.
+	if data[0].(map[string]any)["value"] != "-" || data[1].(map[string]any)["value"] != -1.5 || data[2].(map[string]any)["value"] != 3.0 {
+		t.Errorf("bars = %v", data)
+	}
+	if ml := s0["markLine"].(map[string]any)["data"].([]any); ml[0].(map[string]any)["xAxis"] != 1.0 {
+		t.Errorf("median line at %v, want 1 (101 − 100)", ml[0])
+	}
+	if fm := c.Option["_fmt"].(Format); fm.Offset != 100 {
+		t.Errorf("format offset %v", fm.Offset)
+	}
+}

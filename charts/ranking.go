@@ -29,6 +29,9 @@ type RankingInput struct {
 	Format Format
 	Bars   []Bar
 	Refs   []RefLine
+	// Baseline, when set, is where the bars start (100 for an index): a
+	// bar goes right for a value above it and left for one below.
+	Baseline *float64
 }
 
 // Ranking builds a horizontal bar chart with the highest value on top.
@@ -48,12 +51,15 @@ func Ranking(in RankingInput) (*Chart, error) {
 			colour = ColourSelected
 		}
 		names[i] = b.Label
-		data[i] = opts.BarData{Name: b.Label, Value: val(b.Value), ItemStyle: &opts.ItemStyle{Color: colour}}
+		data[i] = opts.BarData{Name: b.Label, Value: val(in.shift(b.Value)), ItemStyle: &opts.ItemStyle{Color: colour}}
+	}
+	if in.Baseline != nil {
+		in.Format.Offset = *in.Baseline
 	}
 	var lines []opts.MarkLineNameYAxisItem
 	for _, r := range in.Refs {
 		if r.Value != nil {
-			lines = append(lines, opts.MarkLineNameYAxisItem{Name: r.Label, YAxis: *r.Value})
+			lines = append(lines, opts.MarkLineNameYAxisItem{Name: r.Label, YAxis: *in.shift(r.Value)})
 		}
 	}
 	bar.SetGlobalOptions(
@@ -85,7 +91,7 @@ func Ranking(in RankingInput) (*Chart, error) {
 				pos = "insideStartTop"
 			}
 			items = append(items, map[string]any{
-				"name": r.Label, "xAxis": *r.Value,
+				"name": r.Label, "xAxis": *in.shift(r.Value),
 				"lineStyle": map[string]any{"color": refColour(r.Kind), "type": refDash(r.Kind), "width": 2},
 				"label":     map[string]any{"formatter": r.Label, "position": pos, "color": refColour(r.Kind)},
 			})
@@ -98,6 +104,16 @@ func Ranking(in RankingInput) (*Chart, error) {
 	m["_fmt"] = in.Format
 	m["aria"] = map[string]any{"enabled": true}
 	return &Chart{ID: in.ID, Kind: "bar", Option: m, Height: 80 + 28*max(len(in.Bars), 4), Label: in.Title}, nil
+}
+
+// shift moves a value to the baseline: bars are drawn as value −
+// baseline and printed with the baseline added back (Format.Offset).
+func (in RankingInput) shift(v *float64) *float64 {
+	if v == nil || in.Baseline == nil {
+		return v
+	}
+	d := *v - *in.Baseline
+	return &d
 }
 
 func refColour(kind string) string {

@@ -60,6 +60,54 @@ type CompareView struct {
 	Sources    []domain.Source
 	Precedence string
 	Measures   []derive.Measure // measures that apply to the indicator
+	// MeasureNote says which measure was asked for and does not fit the
+	// indicator, and which one is shown instead ("" when it fitted).
+	MeasureNote string
+	// RowSources is set when the rows' figures come from different
+	// sources: only then does each row name its own; otherwise the one
+	// source is stated once under the table.
+	RowSources bool
+}
+
+// HasFigures reports whether the indicator has any figure at all: without
+// one there is no year to show and nothing to download.
+func (v *CompareView) HasFigures() bool { return len(v.Years) > 0 }
+
+// ShowRaw reports whether the table needs the indicator's own figure
+// beside the measured value: for the absolute measure they are the same
+// number, shown once.
+func (v *CompareView) ShowRaw() bool { return v.Measure != derive.MeasureAbsolute }
+
+// nearestMeasure is the measure that fits ind and is closest to m: per
+// 1 000 and share stand in for each other (both relate a count to a
+// whole), else the figure itself.
+func nearestMeasure(ind domain.Indicator, m derive.Measure) derive.Measure {
+	var try []derive.Measure
+	switch m {
+	case derive.MeasurePer1000:
+		try = []derive.Measure{derive.MeasureShare}
+	case derive.MeasureShare:
+		try = []derive.Measure{derive.MeasurePer1000}
+	}
+	for _, t := range try {
+		if t.Applies(ind) {
+			return t
+		}
+	}
+	return derive.MeasureAbsolute
+}
+
+// distinctSources lists the different sources behind the rows' figures.
+func distinctSources(rows []RankRow) []domain.Source {
+	var out []domain.Source
+	seen := map[domain.Source]bool{}
+	for _, r := range rows {
+		if r.Source != nil && !seen[*r.Source] {
+			seen[*r.Source] = true
+			out = append(out, *r.Source)
+		}
+	}
+	return out
 }
 
 // Compare builds the ranking of the members (and the selected
@@ -72,8 +120,14 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	if p.Measure == "" {
 		p.Measure = derive.MeasureAbsolute
 	}
+	// A measure that does not fit the indicator (per 1 000 of the
+	// population itself) gives the nearest one that does, with a note,
+	// rather than an error page for a link that was merely stale.
+	measureNote := ""
 	if !p.Measure.Applies(ind) {
-		return nil, domain.Invalid("måttet %q passar inte indikatorn %s", p.Measure, ind.Name)
+		fitted := nearestMeasure(ind, p.Measure)
+		measureNote = "Måttet " + p.Measure.Label() + " passar inte " + ind.Name + "; sidan visar " + fitted.Label() + " i stället."
+		p.Measure = fitted
 	}
 	var sel *domain.Region
 	if p.Kommun != "" {
@@ -108,6 +162,7 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	v := &CompareView{
 		Params: p, Indicator: ind, Measure: p.Measure, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure),
 		Years: in.values.Years, Selected: sel, Group: g, Precedence: env.Precedence.Describe(), Measures: applicable(ind),
+		MeasureNote: measureNote,
 	}
 	for _, c := range codes {
 		row := RankRow{Code: c, Name: env.Regions.Name(c), Member: env.IsMember(c), InGroup: g.Has(c), Selected: sel != nil && sel.Code == c}
@@ -121,6 +176,7 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 		v.Rows = append(v.Rows, row)
 	}
 	rankRows(v.Rows)
+	v.RowSources = len(distinctSources(v.Rows)) > 1
 
 	// The group's median and mean of the members' own measured figures
 	// (own changes, own indexes), over the members that have one.

@@ -44,22 +44,36 @@ func measureHeader(ind domain.Indicator, m derive.Measure, unit string) string {
 	return ind.Name + ", " + m.Label()
 }
 
-// ExportTables is the Jämför page's table, as shown.
+// ExportTables is the Jämför page's table, as shown: the indicator's own
+// figure only beside a derived measure, a source column only when the
+// rows' sources differ (else the one source is in the notes).
 func (v *CompareView) ExportTables(describe Describer) []export.Table {
+	year := ""
+	if v.HasFigures() {
+		year = " " + strconv.Itoa(v.Params.Year)
+	}
+	cols := []export.Column{
+		{Header: "Rang", Numeric: true},
+		{Header: "Kommunkod"},
+		{Header: "Kommun"},
+		{Header: measureHeader(v.Indicator, v.Measure, v.Unit), Numeric: true, Decimals: v.Decimals},
+	}
+	if v.ShowRaw() {
+		cols = append(cols, export.Column{Header: v.Indicator.Name + year + " (" + v.Indicator.Unit + ")", Numeric: true, Decimals: v.Indicator.Decimals})
+	}
+	cols = append(cols, export.Column{Header: "Medlem"})
+	if v.RowSources {
+		cols = append(cols, export.Column{Header: "Källa"})
+	}
 	t := export.Table{
-		Title: v.Indicator.Name + " " + strconv.Itoa(v.Params.Year) + ", " + v.Measure.Label(),
-		Sheet: "Jämförelse",
-		Columns: []export.Column{
-			{Header: "Rang", Numeric: true},
-			{Header: "Kommunkod"},
-			{Header: "Kommun"},
-			{Header: measureHeader(v.Indicator, v.Measure, v.Unit), Numeric: true, Decimals: v.Decimals},
-			{Header: v.Indicator.Name + " " + strconv.Itoa(v.Params.Year) + " (" + v.Indicator.Unit + ")", Numeric: true, Decimals: v.Indicator.Decimals},
-			{Header: "Medlem"},
-			{Header: "Källa"},
-		},
+		Title:   v.Indicator.Name + year + ", " + v.Measure.Label(),
+		Sheet:   "Jämförelse",
+		Columns: cols,
 		Sources: notes(v.Sources, describe),
-		Notes:   []string{v.Precedence},
+		Notes:   []string{v.Precedence, "Jämförelsegrupp: " + v.Group.Name + " (" + v.Group.Source + ")."},
+	}
+	if v.MeasureNote != "" {
+		t.Notes = append(t.Notes, v.MeasureNote)
 	}
 	if v.Measure == derive.MeasureIndex {
 		t.Notes = append(t.Notes, "Index: basår "+strconv.Itoa(v.Params.Base)+" = 100.")
@@ -76,18 +90,30 @@ func (v *CompareView) ExportTables(describe Describer) []export.Table {
 		if r.Member {
 			member = "ja"
 		}
-		src := export.Missing()
-		if r.Source != nil {
-			src = export.Text(describeOr(describe, *r.Source))
+		row := []export.Value{rank, export.Text(r.Code), export.Text(r.Name), num(r.Value)}
+		if v.ShowRaw() {
+			row = append(row, num(r.Raw))
 		}
-		t.Rows = append(t.Rows, []export.Value{rank, export.Text(r.Code), export.Text(r.Name), num(r.Value), num(r.Raw), export.Text(member), src})
+		row = append(row, export.Text(member))
+		if v.RowSources {
+			src := export.Missing()
+			if r.Source != nil {
+				src = export.Text(describeOr(describe, *r.Source))
+			}
+			row = append(row, src)
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	for _, ref := range v.Refs {
 		label := ref.Label
 		if ref.Note != "" {
 			label += " (" + ref.Note + ")"
 		}
-		t.Rows = append(t.Rows, []export.Value{export.Missing(), export.Missing(), export.Text(label), num(ref.Value), export.Missing(), export.Missing(), export.Missing()})
+		row := []export.Value{export.Missing(), export.Missing(), export.Text(label), num(ref.Value)}
+		for len(row) < len(cols) {
+			row = append(row, export.Missing())
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return []export.Table{t}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,10 @@ func TestCompareAbsolute(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, refs[k], w)
 		}
 	}
+	// Every 2024 figure is from one bundled source: stated once, not per row.
+	if v.RowSources || v.ShowRaw() {
+		t.Errorf("RowSources %v ShowRaw %v, want one source and one value column", v.RowSources, v.ShowRaw())
+	}
 	if !v.Rows[10].Selected || v.Rows[10].Source == nil || v.Rows[10].Source.Ref != "rh_beeswarm_2024" {
 		t.Errorf("Olofström row = %+v", v.Rows[10])
 	}
@@ -115,9 +120,22 @@ func TestCompareDerivedMeasures(t *testing.T) {
 	if got := rowOf(v, "1060"); got.Value == nil || !near(*got.Value, (13061.0/13516-1)*100) {
 		t.Errorf("change = %v", got.Value)
 	}
-	// A measure that does not fit the indicator is refused, not guessed.
-	if _, err := Compare(ctx, env, d, CompareParams{Indicator: "employment_rate", Measure: derive.MeasurePer1000}); domain.ErrorCode(err) != domain.CodeInvalid {
-		t.Errorf("per 1000 of a rate: %v", err)
+	// A measure that does not fit the indicator gives the nearest that
+	// does, and says so.
+	for _, tc := range []struct {
+		ind  string
+		m    derive.Measure
+		want derive.Measure
+	}{
+		{"employment_rate", derive.MeasurePer1000, derive.MeasureAbsolute},
+		{"population", derive.MeasurePer1000, derive.MeasureAbsolute},
+		{"state_offices", derive.MeasureShare, derive.MeasurePer1000},
+		{"employed_day", derive.MeasureShare, derive.MeasurePer1000},
+	} {
+		v, err := Compare(ctx, env, d, CompareParams{Indicator: tc.ind, Measure: tc.m})
+		if err != nil || v.Measure != tc.want || v.MeasureNote == "" || !strings.Contains(v.MeasureNote, tc.want.Label()) {
+			t.Errorf("%s %s: measure %v, note %q, err %v; want %s", tc.ind, tc.m, v.Measure, v.MeasureNote, err, tc.want)
+		}
 	}
 	if _, err := Compare(ctx, env, d, CompareParams{Indicator: "population", Kommun: "9999"}); domain.ErrorCode(err) != domain.CodeNotFound {
 		t.Errorf("unknown municipality: %v", err)
@@ -139,6 +157,9 @@ func TestCompareWithoutFiguresIsAllMissing(t *testing.T) {
 		if r.Value != nil {
 			t.Errorf("reference %s = %v out of nothing", r.Kind, *r.Value)
 		}
+	}
+	if v.HasFigures() || v.Params.Year != 0 || len(v.Years) != 0 || v.RowSources {
+		t.Errorf("no figures: HasFigures %v, year %d, years %v", v.HasFigures(), v.Params.Year, v.Years)
 	}
 }
 

@@ -62,3 +62,29 @@ func TestCompareSimilarGroupOffline(t *testing.T) {
 		t.Error("trend lacks the group's median")
 	}
 }
+
+// Jämför's fixes: a measure that does not fit gives the nearest with a
+// note; an indicator without figures shows no year 0 and no downloads; an
+// index is drawn from 100; one value column; one shared source stated
+// once.
+func TestCompareFixes(t *testing.T) {
+	inst := servertest.Start(t, servertest.Options{})
+	resp, body := get(t, inst.URL+"/jamfor?indikator=population&matt=per1000")
+	if resp.StatusCode != 200 || !strings.Contains(body, "Måttet Per 1 000 invånare passar inte Folkmängd; sidan visar Antal i stället.") {
+		t.Errorf("per1000 of population: status %d", resp.StatusCode)
+	}
+	_, body = get(t, inst.URL+"/jamfor?indikator=industrial_jobs")
+	for _, bad := range []string{"Industrisysselsatta (SNI B+C) 0", `name="ar"`, "Ladda ned Excel"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("indicator without figures shows %q", bad)
+		}
+	}
+	_, body = get(t, inst.URL+"/jamfor?indikator=population&ar=2024")
+	if strings.Count(body, `<th scope="col">Källa</th>`) != 0 || strings.Count(body, "<th scope=\"col\" class=\"num\">Folkmängd (personer)</th>") != 0 {
+		t.Error("absolute view repeats the value or names one shared source per row")
+	}
+	_, body = get(t, inst.URL+"/jamfor?indikator=population&ar=2024&matt=index&bas=2015")
+	if !strings.Contains(body, `\"offset\":100`) && !strings.Contains(body, `"offset":100`) {
+		t.Error("index chart is not drawn from 100")
+	}
+}

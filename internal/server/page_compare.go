@@ -68,11 +68,21 @@ func (s *Server) compareHTML(c *fiber.Ctx, v *report.CompareView) (response, err
 			refs = append(refs, charts.RefLine{Kind: r.Kind, Label: label, Value: r.Value})
 		}
 	}
-	title := v.Indicator.Name + " " + strconv.Itoa(v.Params.Year)
-	chart, err := embedChart(charts.Ranking(charts.RankingInput{
+	title := v.Indicator.Name
+	if v.HasFigures() {
+		title += " " + strconv.Itoa(v.Params.Year)
+	}
+	in := charts.RankingInput{
 		ID: "ranking", Title: title, Sub: v.Measure.Label() + " · " + v.Unit,
 		Format: charts.Format{Decimals: v.Decimals, Unit: v.Unit}, Bars: bars, Refs: refs,
-	}))
+	}
+	if v.Measure == derive.MeasureIndex {
+		// An index is read against its base: bars go right of 100 for
+		// growth and left of it for decline.
+		base := 100.0
+		in.Baseline = &base
+	}
+	chart, err := embedChart(charts.Ranking(in))
 	if err != nil {
 		return response{}, err
 	}

@@ -83,6 +83,9 @@
   function prepare(option, kind, width) {
     var f = option._fmt || { decimals: 0, unit: "" };
     delete option._fmt;
+    // Bars drawn from a baseline (an index from 100) carry value − baseline;
+    // print the value itself.
+    var off = f.offset || 0;
     option.tooltip = option.tooltip || {};
     if (kind === "map") {
       option.tooltip.formatter = function (p) {
@@ -91,10 +94,10 @@
       };
 
     } else {
-      option.tooltip.valueFormatter = function (v) { return fmtValue(v, f); };
+      option.tooltip.valueFormatter = function (v) { return fmtValue(typeof v === "number" ? v + off : v, f); };
       valueAxes(option).forEach(function (a) {
         a.axisLabel = a.axisLabel || {};
-        a.axisLabel.formatter = function (v) { return fmtNumber(v, Math.min(f.decimals, 1)); };
+        a.axisLabel.formatter = function (v) { return fmtNumber(v + off, Math.min(f.decimals, 1)); };
       });
       if (kind !== "spark" && width < narrowWidth) { narrowOption(option, kind); }
     }
