@@ -80,7 +80,7 @@ func (v *CompareView) ShowRaw() bool { return v.Measure != derive.MeasureAbsolut
 
 // nearestMeasure is the measure that fits ind and is closest to m: per
 // 1 000 and share stand in for each other (both relate a count to a
-// whole), else the figure itself.
+// whole), else the first the indicator offers (the figure itself).
 func nearestMeasure(ind domain.Indicator, m derive.Measure) derive.Measure {
 	var try []derive.Measure
 	switch m {
@@ -93,6 +93,9 @@ func nearestMeasure(ind domain.Indicator, m derive.Measure) derive.Measure {
 		if t.Applies(ind) {
 			return t
 		}
+	}
+	if ms := applicable(ind); len(ms) > 0 {
+		return ms[0]
 	}
 	return derive.MeasureAbsolute
 }

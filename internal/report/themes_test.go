@@ -155,8 +155,10 @@ func TestCompareGenderSplit(t *testing.T) {
 			t.Errorf("Olofström women = %v", row.Value)
 		}
 	}
-	if _, err := Compare(context.Background(), env, d, CompareParams{Indicator: "unemployment:K", Measure: derive.MeasureChange}); domain.ErrorCode(err) != domain.CodeInvalid {
-		t.Errorf("a measure the indicator does not list: %v", err)
+	// A measure the indicator does not list gives the nearest it does, with
+	// a note (issue #11: a stale link is not an error page).
+	if v, err := Compare(context.Background(), env, d, CompareParams{Indicator: "unemployment:K", Measure: derive.MeasureChange}); err != nil || v.Measure == derive.MeasureChange || v.MeasureNote == "" {
+		t.Errorf("a measure the indicator does not list: %v %q %v", v.Measure, v.MeasureNote, err)
 	}
 }
 
