@@ -57,6 +57,8 @@ type Config struct {
 	// names one.
 	Themes     []domain.Theme     `yaml:"themes"`
 	Indicators []domain.Indicator `yaml:"indicators"`
+	// CrossChecks compare figures two sources give for the same thing.
+	CrossChecks []domain.CrossCheck `yaml:"cross_checks"`
 	Sources    Sources            `yaml:"sources"`
 	Upload     Upload             `yaml:"upload"`
 
@@ -332,6 +334,28 @@ func (c *Config) Validate() error {
 			if g != domain.GenderWomen && g != domain.GenderMen || slices.Index(ind.Genders, g) != j {
 				bad(fmt.Sprintf("%s.genders[%d]", key, j), "%q: list K and/or M once each (the total is the indicator itself)", g)
 			}
+		}
+	}
+	checkIDs := map[string]bool{}
+	for i, ch := range c.CrossChecks {
+		key := fmt.Sprintf("cross_checks[%d]", i)
+		if !validID(ch.ID) || checkIDs[ch.ID] {
+			bad(key+".id", "%q must be a unique id of lower-case letters, digits and _", ch.ID)
+		}
+		checkIDs[ch.ID] = true
+		for _, f := range []struct{ name, id string }{{"part", ch.Part}, {"total", ch.Total}, {"reference", ch.Reference}} {
+			if !ids[f.id] {
+				bad(key+"."+f.name, "%q is not in indicators", f.id)
+			}
+		}
+		if !ch.PartSource.Valid() {
+			bad(key+".part_source", "%q is not one of scb, kolada, upload, bundled", ch.PartSource)
+		}
+		if !ch.ReferenceSource.Valid() {
+			bad(key+".reference_source", "%q is not one of scb, kolada, upload, bundled", ch.ReferenceSource)
+		}
+		if !(ch.Threshold > 0) {
+			bad(key+".threshold", "must be a positive number of percentage points, e.g. 0.5")
 		}
 	}
 	if len(c.Precedence) == 0 {

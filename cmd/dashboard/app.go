@@ -90,6 +90,7 @@ func (a *app) env() *report.Env {
 		Members:     a.cfg.MemberCodes(),
 		NetworkName: a.cfg.Network.Name,
 		Precedence:  domain.Precedence(a.cfg.Precedence),
+		Checks:      a.cfg.CrossChecks,
 	}
 }
 

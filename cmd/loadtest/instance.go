@@ -77,7 +77,7 @@ func startInstance(ctx context.Context, ds reporttest.Dataset, dbURL string) (*i
 	in.Seeded = time.Since(start)
 
 	env := &report.Env{Regions: cfg.RegionIndex(), Catalogue: cfg.Catalogue(), Members: cfg.MemberCodes(),
-		NetworkName: cfg.Network.Name, Precedence: domain.Precedence(cfg.Precedence)}
+		NetworkName: cfg.Network.Name, Precedence: domain.Precedence(cfg.Precedence), Checks: cfg.CrossChecks}
 	in.Metrics = metrics.NewRegistry()
 	// Requests are logged as in production (JSON, one line each), into a
 	// discarding writer: the formatting is counted, the disk is not.

@@ -32,6 +32,9 @@ type RankRow struct {
 	InGroup  bool     // a member of the compared group
 	Selected bool
 	Source   *domain.Source // provenance of Raw
+	// Discrepancy says where another source's figure for the same thing
+	// differs (see Discrepancies); "" when none does.
+	Discrepancy string
 }
 
 // Ref is a reference line: network median and mean, the county, riket.
@@ -140,6 +143,10 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 		}
 		sel = &r
 	}
+	disc, err := env.discrepancies(ctx, d)
+	if err != nil {
+		return nil, err
+	}
 	in, err := loadInputs(ctx, d, p.Indicator, p.Measure)
 	if err != nil {
 		return nil, err
@@ -175,6 +182,7 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 		row.Raw = ptr(in.values.Value(c, p.Year))
 		if src, ok := in.values.Source(c, p.Year); ok {
 			row.Source = &src
+			row.Discrepancy = disc.note(ind, c, p.Year)
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -129,6 +129,14 @@ type Data struct {
 	checked time.Time
 	tables  map[string]*Table
 	loading map[string]*sync.WaitGroup
+	// derived holds results computed from several tables (the
+	// cross-source checks), for the same data version as the tables.
+	derived map[string]derivedResult
+}
+
+type derivedResult struct {
+	version int64
+	value   any
 }
 
 // DataOption configures NewData.
@@ -176,6 +184,7 @@ func (d *Data) Version(ctx context.Context) (int64, error) {
 	if v != d.version {
 		d.version = v
 		d.tables = map[string]*Table{}
+		d.derived = nil
 	}
 	d.checked = d.now()
 	return v, nil
@@ -223,4 +232,33 @@ func (d *Data) Table(ctx context.Context, indicator string) (*Table, error) {
 		d.mu.Unlock()
 		return t, nil
 	}
+}
+
+// memo returns what build gives for key, computed at most once per data
+// version (two requests at once may both compute it; both get a correct
+// answer).
+func (d *Data) memo(ctx context.Context, key string, build func() (any, error)) (any, error) {
+	v, err := d.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	if r, ok := d.derived[key]; ok && r.version == v {
+		d.mu.Unlock()
+		return r.value, nil
+	}
+	d.mu.Unlock()
+	val, err := build()
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	if d.version == v {
+		if d.derived == nil {
+			d.derived = map[string]derivedResult{}
+		}
+		d.derived[key] = derivedResult{version: v, value: val}
+	}
+	d.mu.Unlock()
+	return val, nil
 }

@@ -20,6 +20,9 @@ type Env struct {
 	// Groups holds Kolada's municipality groups for the grupp parameter;
 	// nil offers only the network and the county.
 	Groups *groups.Registry
+	// Checks compare what two sources say of the same share (see
+	// Discrepancies).
+	Checks []domain.CrossCheck
 }
 
 // IsMember reports whether code is a member of the network.

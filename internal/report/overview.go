@@ -20,6 +20,9 @@ type OverviewCell struct {
 	SparkYears []int
 	Spark      []*float64
 	Source     *domain.Source
+	// Discrepancy notes another source's differing figure for the latest
+	// year ("" when none does).
+	Discrepancy string
 	// For the network median row only: how many members each figure
 	// counted (Of is the network's size). The median of the changes is the
 	// median of the members' own changes, over the members with both
@@ -129,12 +132,17 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool, 
 		tables[i] = t
 		v.Sources = mergeSources(v.Sources, t.Sources(append(append([]string(nil), env.Members...), domain.RiketCode), nil))
 	}
+	disc, err := env.discrepancies(ctx, d)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range env.Members {
 		row := OverviewRow{Code: c, Name: env.Regions.Name(c), Kind: "member"}
 		for _, t := range tables {
 			cell := cellOf(t, t.Series(c))
 			if src, ok := t.Source(c, cell.Year); ok && cell.Latest != nil {
 				cell.Source = &src
+				cell.Discrepancy = disc.note(t.Indicator, c, cell.Year)
 			}
 			row.Cells = append(row.Cells, cell)
 		}

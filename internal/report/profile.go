@@ -16,6 +16,9 @@ type ProfileIndicator struct {
 	Years      []int
 	Own        []*float64 // the municipality, aligned with Years
 	OwnSource  []*domain.Source
+	// Discrepancies are notes where another source's figure differs,
+	// aligned with Years ("" where none does).
+	Discrepancies []string
 	Median     []*float64 // the group's median of the members with a figure that year
 	MedianN    []int      // how many of the group's members that median counted
 	County     []*float64
@@ -91,6 +94,10 @@ func Profile(ctx context.Context, env *Env, d *Data, code string, g Group, theme
 		list = append(list, tg.Indicators...)
 		starts[tg.Indicators[0].ID] = &tg.Theme
 	}
+	disc, err := env.discrepancies(ctx, d)
+	if err != nil {
+		return nil, err
+	}
 	ranked := g
 	if !g.Has(code) {
 		ranked.Codes = append(append([]string(nil), g.Codes...), code)
@@ -116,6 +123,7 @@ func Profile(ctx context.Context, env *Env, d *Data, code string, g Group, theme
 			pi.Ranked = append(pi.Ranked, n)
 			pi.Own = append(pi.Own, ptr(own[y], hasYear(own, y)))
 			pi.OwnSource = append(pi.OwnSource, sourceAt(t, code, y))
+			pi.Discrepancies = append(pi.Discrepancies, disc.note(ind, code, y))
 			pi.Median = append(pi.Median, ptr(medians[y], hasYear(medians, y)))
 			pi.MedianN = append(pi.MedianN, aggs[y].N)
 			pi.County = append(pi.County, ptr(countyS[y], hasYear(countyS, y)))

@@ -43,6 +43,10 @@ type sourcesContent struct {
 	Precedence string
 	Notice     string
 	NoSched    bool
+	// Discrepancies between sources (cross-checks), at most a page full;
+	// DiscrepancyCount is how many there are.
+	Discrepancies    []discrepancyRow
+	DiscrepancyCount int
 }
 
 type sourceView struct {
@@ -111,6 +115,10 @@ func (s *Server) adminSourcesPage(c *fiber.Ctx) error {
 				content.Notice = "Körningen har startat för " + v.Label + ". Ladda om sidan om en stund för att se resultatet."
 			}
 		}
+	}
+	var err error
+	if content.Discrepancies, content.DiscrepancyCount, err = s.discrepancyRows(c); err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, "admin_sources", page{Title: "Källor", Nav: "admin", Content: content})

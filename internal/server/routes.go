@@ -43,6 +43,7 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/municipalities", s.apiMunicipalities)
 	api.Get("/indicators", s.apiIndicators)
 	api.Get("/observations", s.apiObservations)
+	api.Get("/discrepancies", s.apiDiscrepancies)
 
 	s.importRoutes(app)
 	s.userAdminRoutes(app)

@@ -84,7 +84,7 @@ func Start(t testing.TB, o Options) *Instance {
 		t.Fatal(err)
 	}
 	env := &report.Env{Regions: cfg.RegionIndex(), Catalogue: cfg.Catalogue(), Members: cfg.MemberCodes(),
-		NetworkName: cfg.Network.Name, Precedence: domain.Precedence(cfg.Precedence), Groups: groups.NewRegistry(set)}
+		NetworkName: cfg.Network.Name, Precedence: domain.Precedence(cfg.Precedence), Groups: groups.NewRegistry(set), Checks: cfg.CrossChecks}
 	deps := server.Deps{Store: st, Env: env, Data: report.NewData(st, env.Catalogue, o.Poll),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicPages: !o.Private, DescribeSource: bundled.Describe}
 	if o.Deps != nil {
