@@ -62,9 +62,9 @@ func readXLSX(data []byte, b *builder) (err error) {
 	return nil
 }
 
-// workbookFormats is what the reader needs to know of cell formats: which
-// cell styles show numbers as percentages and where each sheet's part is.
-// styles is nil when no style does, and then no sheet is read twice.
+// workbookFormats is what the reader needs to know of the workbook's parts:
+// which cell styles show numbers as percentages (styles is nil when no style
+// does, and then no sheet's formats are read) and where each sheet's part is.
 type workbookFormats struct {
 	parts  xlsxParts
 	styles []pctClass
@@ -79,9 +79,6 @@ func readFormats(f *excelize.File, zr *zip.Reader) (workbookFormats, error) {
 			return w, invalid("Filen har fler cellformat än Excel tillåter och läses inte", err)
 		}
 		return w, invalid("Filen är skadad: cellformaten (xl/styles.xml) går inte att läsa", err)
-	}
-	if w.styles == nil {
-		return w, nil
 	}
 	if w.paths, err = worksheetPaths(f, w.parts); err != nil {
 		return w, invalid("Filen är skadad: arbetsbokens innehållsförteckning går inte att läsa", err)
@@ -104,6 +101,13 @@ func (w workbookFormats) formatScanner(name string) (*cellStyleScanner, error) {
 
 func readSheet(f *excelize.File, name string, b *builder, fmts workbookFormats) error {
 	p := newSheetParser(b, name, false)
+	part, ok := sheetPath(fmts.paths, name)
+	if !ok {
+		return brokenSheet(name, fmt.Errorf("no worksheet part"))
+	}
+	if err := checkSheetXML(fmts.parts, part); err != nil {
+		return brokenSheet(name, err)
+	}
 	rows, err := f.Rows(name)
 	if err != nil {
 		return invalid(fmt.Sprintf("Bladet '%s' är skadat och kunde inte läsas", short(name)), fmt.Errorf("sheet %q: %w", name, err))
