@@ -2,6 +2,7 @@ package excel
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -259,55 +260,13 @@ func (p *sheetParser) tryLong(n int, cells []string) bool {
 // tryWide recognises the wide layout and SCB's exports: a header row with
 // years as column titles, the municipality in a column to the left.
 func (p *sheetParser) tryWide(n int, cells []string) bool {
-	first := -1
-	var years []yearCol
-	for i, c := range cells {
-		t := strings.TrimSpace(c)
-		if t == "" {
-			continue
-		}
-		if y, ok := parseYear(t); ok {
-			if first < 0 {
-				first = i
-			}
-			years = append(years, yearCol{col: i, year: y})
-			continue
-		}
-		if first >= 0 {
-			if _, reason := parseNumber(t, false); reason == "" {
-				return false // a figure among the years: a data row, not a header
-			}
-		}
-	}
+	first, years := yearColumns(cells)
 	if first <= 0 {
-		return false // no years, or no column left of them for the municipality
+		return false // no years, a figure among them, or no column left of them for the municipality
 	}
-	code, name, ind := -1, -1, -1
-	var extra []string
-	for i := 0; i < first; i++ {
-		t := strings.TrimSpace(cells[i])
-		if t == "" {
-			continue
-		}
-		if _, ok := p.b.regions.Resolve(t); ok {
-			return false // a municipality where a header is expected: data
-		}
-		switch roleOf(t) {
-		case roleRegionCode:
-			if code < 0 {
-				code = i
-			}
-		case roleRegionName:
-			if name < 0 {
-				name = i
-			}
-		case roleIndicator:
-			if ind < 0 {
-				ind = i
-			}
-		default:
-			extra = append(extra, t)
-		}
+	code, name, ind, extra, ok := p.wideHeaderLeft(cells, first)
+	if !ok {
+		return false
 	}
 	distinct := map[int]bool{}
 	for _, y := range years {
@@ -315,21 +274,8 @@ func (p *sheetParser) tryWide(n int, cells []string) bool {
 	}
 	lazy := false
 	if code < 0 && name < 0 {
-		// Unnamed municipality column: with a single year the row could be
-		// anything ("Borlänge | 2081" in a list of codes), so the columns left
-		// of it must be blank as in SCB's exports.
-		if len(distinct) < 2 {
-			for i := 0; i < first; i++ {
-				if i != ind && strings.TrimSpace(cells[i]) != "" {
-					return false
-				}
-			}
-		}
-		for i := 0; i < first; i++ {
-			if i != ind && strings.TrimSpace(cells[i]) != "" {
-				name = i
-				break
-			}
+		if name, ok = unnamedRegionCol(cells, first, ind, len(distinct)); !ok {
+			return false
 		}
 		lazy = name < 0
 	}
@@ -354,36 +300,113 @@ func (p *sheetParser) tryWide(n int, cells []string) bool {
 		p.skipSheet(n, first, "", "Samma år står i flera kolumner och bladet säger inte vilken indikator varje kolumn gäller; bladet lästes inte")
 		return true
 	}
-	multi := false
-	for i := range perCol {
-		if perCol[i] != perCol[0] {
-			multi = true
-		}
-	}
-	if perCol != nil && (multi || len(distinct) < len(years)) {
-		seen := map[domain.Key]bool{}
-		kept := p.years[:0]
-		for i, yc := range p.years {
-			k := domain.Key{Indicator: perCol[i], Year: yc.year}
-			if seen[k] {
-				p.skipSheet(n, yc.col, p.header[yc.col], fmt.Sprintf("Indikatorn %s och året %d står i flera kolumner; bladet lästes inte", perCol[i], yc.year))
-				return true
-			}
-			seen[k] = true
-			if p.b.forced != "" && perCol[i] != p.b.forced {
-				continue
-			}
-			yc.ind = perCol[i]
-			kept = append(kept, yc)
-		}
-		p.years = kept
-		if len(p.years) == 0 {
-			p.skipSheet(n, first, "", fmt.Sprintf("Inga kolumner gäller den valda indikatorn %s; bladet lästes inte", p.b.forced))
-		}
+	if perCol != nil && (slices.ContainsFunc(perCol, func(id string) bool { return id != perCol[0] }) || len(distinct) < len(years)) {
+		p.keepColumnIndicators(n, first, perCol)
 		return true
 	}
 	p.decideIndicator(n, p.candidates(extra), p.indCol < 0)
 	return true
+}
+
+// yearColumns finds the year titles of a wide header row: the first year's
+// column (-1 when none, or when a figure stands among the years, which
+// makes the row data, not a header) and every year column.
+func yearColumns(cells []string) (int, []yearCol) {
+	first := -1
+	var years []yearCol
+	for i, c := range cells {
+		t := strings.TrimSpace(c)
+		if t == "" {
+			continue
+		}
+		if y, ok := parseYear(t); ok {
+			if first < 0 {
+				first = i
+			}
+			years = append(years, yearCol{col: i, year: y})
+			continue
+		}
+		if first >= 0 {
+			if _, reason := parseNumber(t, false); reason == "" {
+				return -1, nil
+			}
+		}
+	}
+	return first, years
+}
+
+// wideHeaderLeft reads the titles left of the years: which column holds
+// the code, the name and the indicator (-1: none), and the other titles.
+// It refuses (ok false) a row with a municipality where a title is
+// expected: that is data.
+func (p *sheetParser) wideHeaderLeft(cells []string, first int) (code, name, ind int, extra []string, ok bool) {
+	code, name, ind = -1, -1, -1
+	for i := 0; i < first; i++ {
+		t := strings.TrimSpace(cells[i])
+		if t == "" {
+			continue
+		}
+		if _, ok := p.b.regions.Resolve(t); ok {
+			return 0, 0, 0, nil, false
+		}
+		switch roleOf(t) {
+		case roleRegionCode:
+			if code < 0 {
+				code = i
+			}
+		case roleRegionName:
+			if name < 0 {
+				name = i
+			}
+		case roleIndicator:
+			if ind < 0 {
+				ind = i
+			}
+		default:
+			extra = append(extra, t)
+		}
+	}
+	return code, name, ind, extra, true
+}
+
+// unnamedRegionCol finds the municipality column when no title names it:
+// the first non-blank title left of the years other than the indicator's,
+// or -1 when all are blank (the column is found from the data). With a
+// single year the row could be anything ("Borlänge | 2081" in a list of
+// codes), so then the columns left of it must be blank as in SCB's
+// exports (ok false otherwise).
+func unnamedRegionCol(cells []string, first, ind, distinctYears int) (int, bool) {
+	for i := 0; i < first; i++ {
+		if i != ind && strings.TrimSpace(cells[i]) != "" {
+			return i, distinctYears >= 2
+		}
+	}
+	return -1, true
+}
+
+// keepColumnIndicators gives each year column the indicator its content
+// label names, keeping only the forced indicator's columns when one was
+// chosen; an indicator and year in two columns skips the sheet.
+func (p *sheetParser) keepColumnIndicators(n, first int, perCol []string) {
+	seen := map[domain.Key]bool{}
+	kept := p.years[:0]
+	for i, yc := range p.years {
+		k := domain.Key{Indicator: perCol[i], Year: yc.year}
+		if seen[k] {
+			p.skipSheet(n, yc.col, p.header[yc.col], fmt.Sprintf("Indikatorn %s och året %d står i flera kolumner; bladet lästes inte", perCol[i], yc.year))
+			return
+		}
+		seen[k] = true
+		if p.b.forced != "" && perCol[i] != p.b.forced {
+			continue
+		}
+		yc.ind = perCol[i]
+		kept = append(kept, yc)
+	}
+	p.years = kept
+	if len(p.years) == 0 {
+		p.skipSheet(n, first, "", fmt.Sprintf("Inga kolumner gäller den valda indikatorn %s; bladet lästes inte", p.b.forced))
+	}
 }
 
 // columnIndicators reads SCB's content row, the row directly above the

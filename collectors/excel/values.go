@@ -71,14 +71,63 @@ func parseNumberScaled(s string, percentOK bool, exp10 int) (float64, string) {
 			s = strings.TrimSpace(t)
 		}
 	}
-	notNumber := func() (float64, string) {
+	var buf [maxFigureText]byte
+	var n numberScan
+	out, res := n.scan(buf[:0], s)
+	switch res {
+	case scanMixed:
+		return 0, fmt.Sprintf("Värdet '%s' har både punkt och komma; skriv talet utan tusentalsavgränsare och med decimalkomma", short(orig))
+	case scanNotNumber:
 		return 0, fmt.Sprintf("Värdet '%s' är inte ett tal", short(orig))
 	}
-	if s == "" {
-		return notNumber()
+	num := s
+	if exp10 != 0 {
+		var ok bool
+		if num, ok = shiftExponent(out, n.inExp, exp10); !ok {
+			num = "" // fails below
+		}
+	} else if string(out) != s { // the comparison does not allocate; the copy only when cleaned
+		num = string(out)
 	}
-	var buf [64]byte
-	out := buf[:0]
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Sprintf("Värdet '%s' är inte ett tal som går att lagra", short(orig))
+	}
+	return v, ""
+}
+
+// maxFigureText bounds a figure's cleaned text; longer is not a figure
+// anyone typed.
+const maxFigureText = 64
+
+// scanResult is why numberScan refused a text, if it did.
+type scanResult int
+
+const (
+	scanOK        scanResult = iota
+	scanNotNumber            // not a figure
+	scanMixed                // both point and comma as separators
+)
+
+// numberScan cleans a figure's text into Go's float syntax, checking the
+// Swedish grouping rules as it goes. The cleaned text is passed along
+// rather than kept here, so that it stays in the caller's stack buffer.
+type numberScan struct {
+	digits     int // digits in the integer part
+	group      int // digits since the last group separator
+	groups     int // group separators seen
+	sep        byte
+	fracDigits int
+	expDigits  int
+	inExp      bool
+}
+
+// scan reads the whole text (a sign, then digits, separators and an
+// exponent), appending the cleaned form to out.
+func (n *numberScan) scan(out []byte, s string) ([]byte, scanResult) {
+	if s == "" {
+		return out, scanNotNumber
+	}
 	i := 0
 	if strings.HasPrefix(s, "\u2212") {
 		out = append(out, '-')
@@ -87,83 +136,76 @@ func parseNumberScaled(s string, percentOK bool, exp10 int) (float64, string) {
 		out = append(out, s[0])
 		i = 1
 	}
-	var (
-		digits     int // digits in the integer part
-		group      int // digits since the last group separator
-		groups     int // group separators seen
-		sep        byte
-		fracDigits int
-		expDigits  int
-		inExp      bool
-	)
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
+		var res scanResult
+		if out, i, res = n.step(out, r, s, i+size); res != scanOK {
+			return out, res
+		}
+		if len(out) >= maxFigureText {
+			return out, scanNotNumber
+		}
+	}
+	if n.digits+n.fracDigits == 0 || (n.inExp && n.expDigits == 0) || (n.groups > 0 && n.group != 3 && n.sep == 0) {
+		return out, scanNotNumber
+	}
+	return out, scanOK
+}
+
+// step takes one rune r; i is the index after it in s (an exponent's sign
+// is taken with the e). It returns out and the index to go on from.
+func (n *numberScan) step(out []byte, r rune, s string, i int) ([]byte, int, scanResult) {
+	switch {
+	case r >= '0' && r <= '9':
 		switch {
-		case r >= '0' && r <= '9':
-			switch {
-			case inExp:
-				expDigits++
-			case sep != 0:
-				fracDigits++
-			default:
-				digits++
-				group++
-			}
-			out = append(out, byte(r))
-		case isGroupSep(r):
-			// Thousands: first group 1–3 digits, then exactly 3.
-			if sep != 0 || inExp || group == 0 || group > 3 || (groups > 0 && group != 3) {
-				return notNumber()
-			}
-			groups++
-			group = 0
-		case r == ',' || r == '.':
-			if sep != 0 || inExp {
-				if sep != 0 && byte(r) != sep {
-					return 0, fmt.Sprintf("Värdet '%s' har både punkt och komma; skriv talet utan tusentalsavgränsare och med decimalkomma", short(orig))
-				}
-				return notNumber()
-			}
-			if groups > 0 && group != 3 {
-				return notNumber()
-			}
-			sep = byte(r)
-			out = append(out, '.')
-		case (r == 'e' || r == 'E') && !inExp && sep != ',' && digits+fracDigits > 0:
-			inExp = true
-			out = append(out, 'e')
-			if i < len(s) && (s[i] == '-' || s[i] == '+') {
-				out = append(out, s[i])
-				i++
-			}
+		case n.inExp:
+			n.expDigits++
+		case n.sep != 0:
+			n.fracDigits++
 		default:
-			return notNumber()
+			n.digits++
+			n.group++
 		}
-		if len(out) >= len(buf) {
-			return notNumber()
+		out = append(out, byte(r))
+	case isGroupSep(r):
+		// Thousands: first group 1–3 digits, then exactly 3.
+		if n.sep != 0 || n.inExp || n.group == 0 || n.group > 3 || (n.groups > 0 && n.group != 3) {
+			return out, i, scanNotNumber
 		}
-	}
-	if digits+fracDigits == 0 || (inExp && expDigits == 0) || (groups > 0 && group != 3 && sep == 0) {
-		return notNumber()
-	}
-	tooLarge := func() (float64, string) {
-		return 0, fmt.Sprintf("Värdet '%s' är inte ett tal som går att lagra", short(orig))
-	}
-	num := s
-	if exp10 != 0 {
-		var ok bool
-		if num, ok = shiftExponent(out, inExp, exp10); !ok {
-			return tooLarge()
+		n.groups++
+		n.group = 0
+	case r == ',' || r == '.':
+		if res := n.decimalSep(byte(r)); res != scanOK {
+			return out, i, res
 		}
-	} else if string(out) != s { // the comparison does not allocate; the copy only when cleaned
-		num = string(out)
+		out = append(out, '.')
+	case (r == 'e' || r == 'E') && !n.inExp && n.sep != ',' && n.digits+n.fracDigits > 0:
+		n.inExp = true
+		out = append(out, 'e')
+		if i < len(s) && (s[i] == '-' || s[i] == '+') {
+			out = append(out, s[i])
+			i++
+		}
+	default:
+		return out, i, scanNotNumber
 	}
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return tooLarge()
+	return out, i, scanOK
+}
+
+// decimalSep takes a decimal point or comma: one, before any exponent, and
+// after a complete last group when grouped.
+func (n *numberScan) decimalSep(c byte) scanResult {
+	if n.sep != 0 || n.inExp {
+		if n.sep != 0 && c != n.sep {
+			return scanMixed
+		}
+		return scanNotNumber
 	}
-	return v, ""
+	if n.groups > 0 && n.group != 3 {
+		return scanNotNumber
+	}
+	n.sep = c
+	return scanOK
 }
 
 // shiftExponent adds exp10 to the exponent of a cleaned number ("0.785"

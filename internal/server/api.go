@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
 type apiRegion struct {
@@ -93,82 +94,102 @@ type apiObservation struct {
 // gender asks for the women's or men's split of indicators that have one.
 // A missing figure is absent, never 0.
 func (s *Server) apiObservations(c *fiber.Ctx) error {
-	env := s.deps.Env
-	gender := strings.ToUpper(query(c, "gender"))
-	switch gender {
-	case "", domain.GenderTotal, domain.GenderWomen, domain.GenderMen:
-	default:
-		return badParam("gender", "gender måste vara T, K eller M")
+	q, err := s.observationsQuery(c)
+	if err != nil {
+		return err
 	}
-	var inds, codes []string
+	return s.serveCached(c, func() (response, error) {
+		out := []apiObservation{}
+		for _, id := range q.indicators {
+			t, err := s.deps.Data.Table(c.UserContext(), domain.GenderVariant(id, q.gender))
+			if err != nil {
+				return response{}, err
+			}
+			for _, code := range q.codes {
+				out = s.appendObservations(out, t, id, code, q)
+			}
+		}
+		return jsonBody(fiber.Map{"data": out})
+	})
+}
+
+// observationsQuery is a checked /api/v1/observations request.
+type observationsQuery struct {
+	gender     string // T, K or M
+	indicators []string
+	codes      []string // every region when none was asked for
+	from, to   int      // 0: open
+}
+
+// observationsQuery reads and checks the parameters; each refusal names
+// the parameter.
+func (s *Server) observationsQuery(c *fiber.Ctx) (observationsQuery, error) {
+	env := s.deps.Env
+	var q observationsQuery
+	switch q.gender = strings.ToUpper(query(c, "gender")); q.gender {
+	case "":
+		q.gender = domain.GenderTotal
+	case domain.GenderTotal, domain.GenderWomen, domain.GenderMen:
+	default:
+		return q, badParam("gender", "gender måste vara T, K eller M")
+	}
 	for _, id := range strings.Split(query(c, "indicator"), ",") {
 		if id = strings.TrimSpace(id); id == "" {
 			continue
 		}
 		if _, ok := env.Catalogue.Get(id); !ok {
-			return badParam("indicator", "okänd indikator %q", truncate(id, 40))
+			return q, badParam("indicator", "okänd indikator %q", truncate(id, 40))
 		}
-		if _, ok := env.Catalogue.Variant(id, gender); !ok {
-			return badParam("gender", "indikatorn %q finns inte uppdelad på kön", truncate(id, 40))
+		if _, ok := env.Catalogue.Variant(id, q.gender); !ok {
+			return q, badParam("gender", "indikatorn %q finns inte uppdelad på kön", truncate(id, 40))
 		}
-		inds = append(inds, id)
+		q.indicators = append(q.indicators, id)
 	}
-	if len(inds) == 0 {
-		return badParam("indicator", "indicator krävs, t.ex. indicator=population")
+	if len(q.indicators) == 0 {
+		return q, badParam("indicator", "indicator krävs, t.ex. indicator=population")
 	}
 	for _, code := range strings.Split(query(c, "municipality"), ",") {
 		if code = strings.TrimSpace(code); code == "" {
 			continue
 		}
 		if _, ok := env.Regions.Get(code); !ok {
-			return badParam("municipality", "okänd kommunkod %q", truncate(code, 40))
+			return q, badParam("municipality", "okänd kommunkod %q", truncate(code, 40))
 		}
-		codes = append(codes, code)
+		q.codes = append(q.codes, code)
 	}
-	from, err := yearParam(c, "from")
-	if err != nil {
-		return err
-	}
-	to, err := yearParam(c, "to")
-	if err != nil {
-		return err
-	}
-	if from != 0 && to != 0 && from > to {
-		return badParam("from", "from (%d) är senare än to (%d)", from, to)
-	}
-	return s.serveCached(c, func() (response, error) {
-		out := []apiObservation{}
-		g := gender
-		if g == "" {
-			g = domain.GenderTotal
+	if len(q.codes) == 0 {
+		for _, r := range env.Regions.All() {
+			q.codes = append(q.codes, r.Code)
 		}
-		for _, id := range inds {
-			t, err := s.deps.Data.Table(c.UserContext(), domain.GenderVariant(id, g))
-			if err != nil {
-				return response{}, err
-			}
-			list := codes
-			if len(list) == 0 {
-				for _, r := range env.Regions.All() {
-					list = append(list, r.Code)
-				}
-			}
-			for _, code := range list {
-				series := t.Series(code)
-				years := make([]int, 0, len(series))
-				for y := range series {
-					if (from == 0 || y >= from) && (to == 0 || y <= to) {
-						years = append(years, y)
-					}
-				}
-				sort.Ints(years)
-				for _, y := range years {
-					src, _ := t.Source(code, y)
-					out = append(out, apiObservation{Municipality: code, Indicator: id, Gender: g, Year: y, Value: series[y],
-						Source: s.describeSource(src), SourceKind: string(src.Kind), SourceRef: src.Ref, BatchID: src.BatchID, FetchedAt: src.FetchedAt})
-				}
-			}
+	}
+	var err error
+	if q.from, err = yearParam(c, "from"); err != nil {
+		return q, err
+	}
+	if q.to, err = yearParam(c, "to"); err != nil {
+		return q, err
+	}
+	if q.from != 0 && q.to != 0 && q.from > q.to {
+		return q, badParam("from", "from (%d) är senare än to (%d)", q.from, q.to)
+	}
+	return q, nil
+}
+
+// appendObservations adds one region's figures of one indicator within the
+// query's years, oldest first, each with its source.
+func (s *Server) appendObservations(out []apiObservation, t *report.Table, id, code string, q observationsQuery) []apiObservation {
+	series := t.Series(code)
+	years := make([]int, 0, len(series))
+	for y := range series {
+		if (q.from == 0 || y >= q.from) && (q.to == 0 || y <= q.to) {
+			years = append(years, y)
 		}
-		return jsonBody(fiber.Map{"data": out})
-	})
+	}
+	sort.Ints(years)
+	for _, y := range years {
+		src, _ := t.Source(code, y)
+		out = append(out, apiObservation{Municipality: code, Indicator: id, Gender: q.gender, Year: y, Value: series[y],
+			Source: s.describeSource(src), SourceKind: string(src.Kind), SourceRef: src.Ref, BatchID: src.BatchID, FetchedAt: src.FetchedAt})
+	}
+	return out
 }
