@@ -19,10 +19,10 @@ type ProfileIndicator struct {
 	// Discrepancies are notes where another source's figure differs,
 	// aligned with Years ("" where none does).
 	Discrepancies []string
-	Median     []*float64 // the group's median of the members with a figure that year
-	MedianN    []int      // how many of the group's members that median counted
-	County     []*float64
-	Riket      []*float64
+	Median        []*float64 // the group's median of the members with a figure that year
+	MedianN       []int      // how many of the group's members that median counted
+	County        []*float64
+	Riket         []*float64
 	// CountySummed and RiketSummed mark the years whose figure is the sum
 	// of the municipalities, not SCB's own county or riket row.
 	CountySummed []bool

@@ -19,7 +19,9 @@ import (
 func seedDisagreement(t *testing.T, inst *servertest.Instance) {
 	t.Helper()
 	at := time.Date(2026, 3, 2, 4, 0, 0, 0, time.UTC)
-	scb := func(table string) domain.Source { return domain.Source{Kind: domain.SourceSCB, Ref: table, FetchedAt: at} }
+	scb := func(table string) domain.Source {
+		return domain.Source{Kind: domain.SourceSCB, Ref: table, FetchedAt: at}
+	}
 	kolada := domain.Source{Kind: domain.SourceKolada, Ref: "N02235", FetchedAt: at}
 	obs := []domain.Observation{
 		{Municipality: "1060", Indicator: "industrial_jobs", Year: 2023, Value: 3000, Source: scb("TAB3204")},
