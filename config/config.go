@@ -59,8 +59,8 @@ type Config struct {
 	Indicators []domain.Indicator `yaml:"indicators"`
 	// CrossChecks compare figures two sources give for the same thing.
 	CrossChecks []domain.CrossCheck `yaml:"cross_checks"`
-	Sources    Sources            `yaml:"sources"`
-	Upload     Upload             `yaml:"upload"`
+	Sources     Sources             `yaml:"sources"`
+	Upload      Upload              `yaml:"upload"`
 
 	// Regions is not read from YAML: it is SCB's code list, shipped.
 	Regions []domain.Region `yaml:"-"`
