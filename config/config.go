@@ -70,12 +70,22 @@ type Config struct {
 type Network struct {
 	Name    string   `yaml:"name"`
 	Members []Member `yaml:"members"`
+	// ReportedMembers is how many members the network itself says it has,
+	// and ReportedSource where it says so: /om-data sets the configured
+	// list against it.
+	ReportedMembers int    `yaml:"reported_members"`
+	ReportedSource  string `yaml:"reported_source"`
 }
 
 // Member is one member municipality and where its membership is documented.
 type Member struct {
 	Code     string `yaml:"code"`
 	Evidence string `yaml:"evidence"`
+	// EvidenceDate is the date of the evidence as precisely as it gives it
+	// ("2018-12-06", "2020"); "" unknown.
+	EvidenceDate string `yaml:"evidence_date"`
+	// Joined is the year the municipality joined; 0 unknown.
+	Joined int `yaml:"joined"`
 }
 
 // Sources configures the open-data collectors.
@@ -447,6 +457,16 @@ func (c *Config) hasGenders(id string) bool {
 		}
 	}
 	return false
+}
+
+// MemberList is the configured members as domain entries, for the member
+// registry (internal/members).
+func (c *Config) MemberList() []domain.Member {
+	out := make([]domain.Member, len(c.Network.Members))
+	for i, m := range c.Network.Members {
+		out[i] = domain.Member{Code: m.Code, Evidence: m.Evidence, EvidenceDate: m.EvidenceDate, Joined: m.Joined, Active: true}
+	}
+	return out
 }
 
 // MemberCodes lists the members' codes in config order.

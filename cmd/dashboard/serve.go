@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
+	"github.com/svenskaindustrikommuner/dashboard/internal/members"
 	"github.com/svenskaindustrikommuner/dashboard/internal/metrics"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 	"github.com/svenskaindustrikommuner/dashboard/internal/scheduler"
@@ -38,9 +39,12 @@ func serve(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	env := a.env()
-	evidence := map[string]string{}
-	for _, m := range a.cfg.Network.Members {
-		evidence[m.Code] = m.Evidence
+	// The member list an admin last saved replaces the configured one.
+	memberReg := members.New(a.store, a.cfg.MemberList(), env.Regions, a.clock.Now)
+	if list, edited, err := memberReg.List(ctx); err != nil {
+		return err
+	} else if edited {
+		env.SetMembers(members.Active(list))
 	}
 	reg := metrics.NewRegistry() // one registry: /metrics shows requests and runs
 	data := report.NewData(a.store, env.Catalogue, dataPoll, report.WithClock(a.clock))
@@ -52,7 +56,8 @@ func serve(ctx context.Context, a *app, args []string) error {
 	}
 	app, _, err := server.New(server.Deps{
 		Store: a.store, Env: env, Data: data, Log: a.log, Clock: a.clock,
-		PublicPages: a.cfg.PublicPages, SecureCookies: a.cfg.SecureCookies, MemberEvidence: evidence,
+		PublicPages: a.cfg.PublicPages, SecureCookies: a.cfg.SecureCookies,
+		Members: memberReg, ReportedMembers: a.cfg.Network.ReportedMembers, ReportedSource: a.cfg.Network.ReportedSource,
 		Upload: uploadLimits(a.cfg.Upload), DescribeSource: bundled.Describe,
 		Scheduler: schedulerView{sched}, Metrics: reg, MetricsAdminOnly: a.cfg.MetricsAdminOnly,
 		FrameAncestors: a.cfg.FrameAncestors,

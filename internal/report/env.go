@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"sort"
+	"sync/atomic"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -23,11 +24,31 @@ type Env struct {
 	// Checks compare what two sources say of the same share (see
 	// Discrepancies).
 	Checks []domain.CrossCheck
+
+	// live is the member list an admin saved, replacing Members.
+	live atomic.Pointer[[]string]
+}
+
+// MemberCodes is the network's member list in use: the one an admin last
+// saved (SetMembers), else Members from the configuration. Callers must
+// not modify it.
+func (e *Env) MemberCodes() []string {
+	if p := e.live.Load(); p != nil {
+		return *p
+	}
+	return e.Members
+}
+
+// SetMembers puts a new member list in use at once, for every page; the
+// member admin page calls it after a change.
+func (e *Env) SetMembers(codes []string) {
+	cp := append([]string(nil), codes...)
+	e.live.Store(&cp)
 }
 
 // IsMember reports whether code is a member of the network.
 func (e *Env) IsMember(code string) bool {
-	for _, m := range e.Members {
+	for _, m := range e.MemberCodes() {
 		if m == code {
 			return true
 		}

@@ -43,7 +43,7 @@ func (g Group) IsNetwork() bool { return g.Key == "" || g.Key == GroupNetwork }
 
 // Network is the network's member group.
 func (e *Env) Network() Group {
-	return Group{Key: GroupNetwork, Name: e.NetworkName, Codes: e.Members, Source: "nätverkets medlemslista"}
+	return Group{Key: GroupNetwork, Name: e.NetworkName, Codes: e.MemberCodes(), Source: "nätverkets medlemslista"}
 }
 
 // orNetwork is g, or the network when g is empty (views called without a

@@ -130,13 +130,13 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool, 
 			return nil, err
 		}
 		tables[i] = t
-		v.Sources = mergeSources(v.Sources, t.Sources(append(append([]string(nil), env.Members...), domain.RiketCode), nil))
+		v.Sources = mergeSources(v.Sources, t.Sources(append(append([]string(nil), env.MemberCodes()...), domain.RiketCode), nil))
 	}
 	disc, err := env.discrepancies(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range env.Members {
+	for _, c := range env.MemberCodes() {
 		row := OverviewRow{Code: c, Name: env.Regions.Name(c), Kind: "member"}
 		for _, t := range tables {
 			cell := cellOf(t, t.Series(c))

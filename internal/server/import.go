@@ -184,8 +184,8 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 
 func (s *Server) importTemplate(c *fiber.Ctx) error {
 	env := s.deps.Env
-	members := make([]domain.Region, 0, len(env.Members))
-	for _, code := range env.Members {
+	members := make([]domain.Region, 0, len(env.MemberCodes()))
+	for _, code := range env.MemberCodes() {
 		if r, ok := env.Regions.Get(code); ok {
 			members = append(members, r)
 		}

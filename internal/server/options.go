@@ -88,7 +88,7 @@ func (s *Server) municipalityOptions(selected string, withNone bool) []option {
 		out = append(out, option{Value: "", Label: "– ingen –", Selected: selected == ""})
 	}
 	env := s.deps.Env
-	for _, c := range env.Members {
+	for _, c := range env.MemberCodes() {
 		out = append(out, option{Value: c, Label: env.Regions.Name(c) + " (medlem)", Selected: c == selected})
 	}
 	for _, r := range env.Regions.Municipalities() {

@@ -17,24 +17,38 @@ type aboutContent struct {
 	// many there are ("" when the installation has none).
 	Groups      string
 	GroupsCount int
+	// Reported is how many members the network says it has (0 unknown),
+	// ReportedSource where it says so.
+	Reported       int
+	ReportedSource string
 }
 
 type memberInfo struct {
-	Region   domain.Region
-	Evidence string
+	Region       domain.Region
+	Evidence     string
+	EvidenceDate string
+	Joined       int
 }
 
 func (s *Server) aboutPage(c *fiber.Ctx) error {
 	return s.serveCached(c, func() (response, error) {
 		env := s.deps.Env
-		content := aboutContent{Indicators: env.Catalogue.All(), Precedence: env.Precedence.Describe()}
+		content := aboutContent{Indicators: env.Catalogue.All(), Precedence: env.Precedence.Describe(),
+			Reported: s.deps.ReportedMembers, ReportedSource: s.deps.ReportedSource}
 		if env.Groups != nil {
 			set := env.Groups.Current()
 			content.Groups, content.GroupsCount = set.Source(), set.Len()
 		}
-		for _, code := range env.Members {
-			r, _ := env.Regions.Get(code)
-			content.Members = append(content.Members, memberInfo{Region: r, Evidence: s.deps.MemberEvidence[code]})
+		list, _, err := s.memberList(c.UserContext())
+		if err != nil {
+			return response{}, err
+		}
+		for _, m := range list {
+			if !m.Active {
+				continue
+			}
+			r, _ := env.Regions.Get(m.Code)
+			content.Members = append(content.Members, memberInfo{Region: r, Evidence: m.Evidence, EvidenceDate: m.EvidenceDate, Joined: m.Joined})
 		}
 		return s.htmlPage(c, "about", page{Title: "Om data", Nav: "om", Content: content})
 	})

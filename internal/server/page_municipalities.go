@@ -17,7 +17,7 @@ func (s *Server) municipalitiesPage(c *fiber.Ctx) error {
 	return s.serveCached(c, func() (response, error) {
 		env := s.deps.Env
 		var content municipalitiesContent
-		for _, code := range env.Members {
+		for _, code := range env.MemberCodes() {
 			r, _ := env.Regions.Get(code)
 			content.Members = append(content.Members, r)
 		}

@@ -48,6 +48,7 @@ func (s *Server) routes(app *fiber.App) {
 
 	s.importRoutes(app)
 	s.userAdminRoutes(app)
+	s.memberAdminRoutes(app)
 	s.sourceAdminRoutes(app)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/collectors/excel"
 	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/members"
 	"github.com/svenskaindustrikommuner/dashboard/internal/metrics"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
@@ -38,9 +39,14 @@ type Deps struct {
 	PublicPages bool
 	// SecureCookies marks session cookies Secure (behind TLS).
 	SecureCookies bool
-	// MemberEvidence says, per member code, where the membership is
-	// documented (config).
-	MemberEvidence map[string]string
+	// Members is the member list admins edit at /admin/medlemmar; a
+	// change takes effect on every page at once (Env.SetMembers). nil: the
+	// configured list, read-only.
+	Members *members.Registry
+	// ReportedMembers is how many members the network says it has, and
+	// ReportedSource where it says so (config network.reported_*).
+	ReportedMembers int
+	ReportedSource  string
 	// Upload bounds what one uploaded spreadsheet may cost (config
 	// upload.*); zero fields take excel.DefaultLimits.
 	Upload excel.Limits

@@ -18,6 +18,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/groups"
+	"github.com/svenskaindustrikommuner/dashboard/internal/members"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 	"github.com/svenskaindustrikommuner/dashboard/internal/server"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
@@ -86,7 +87,9 @@ func Start(t testing.TB, o Options) *Instance {
 	env := &report.Env{Regions: cfg.RegionIndex(), Catalogue: cfg.Catalogue(), Members: cfg.MemberCodes(),
 		NetworkName: cfg.Network.Name, Precedence: domain.Precedence(cfg.Precedence), Groups: groups.NewRegistry(set), Checks: cfg.CrossChecks}
 	deps := server.Deps{Store: st, Env: env, Data: report.NewData(st, env.Catalogue, o.Poll),
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicPages: !o.Private, DescribeSource: bundled.Describe}
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicPages: !o.Private, DescribeSource: bundled.Describe,
+		Members:         members.New(st, cfg.MemberList(), env.Regions, time.Now),
+		ReportedMembers: cfg.Network.ReportedMembers, ReportedSource: cfg.Network.ReportedSource}
 	if o.Deps != nil {
 		o.Deps(&deps)
 	}
