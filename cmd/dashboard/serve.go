@@ -69,7 +69,9 @@ func serve(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.store.Dialect())
+	url := openURL(ln.Addr())
+	a.log.Info("serving", "addr", ln.Addr().String(), "url", url, "database", a.store.Dialect())
+	a.printf("Dashboarden är igång: öppna %s i webbläsaren (Ctrl+C stoppar).\n", url)
 	sched.Start()
 	defer a.stopScheduler(sched)
 	done := make(chan error, 1)
@@ -84,4 +86,17 @@ func serve(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// openURL is the address to type into a browser on this machine: a
+// listener on every interface (":8080") is reached as localhost.
+func openURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }
