@@ -115,7 +115,10 @@ type SCBTable struct {
 	To        int                 `yaml:"to"`
 	Month     int                 `yaml:"month"`
 	NewerThan string              `yaml:"newer_than"`
-	Note      string              `yaml:"note"`
+	// Preliminary marks the table's figures as preliminary (see
+	// docs/sources.md: TAB3785).
+	Preliminary bool   `yaml:"preliminary"`
+	Note        string `yaml:"note"`
 }
 
 // Kolada configures the Kolada collector.
@@ -409,6 +412,9 @@ func (c *Config) Validate() error {
 		}
 		if t.Month < 0 || t.Month > 12 {
 			bad(key+".month", "%d is not a month 1..12", t.Month)
+		}
+		if t.NewerThan != "" && (t.NewerThan == t.ID || !slices.ContainsFunc(s.SCB.Tables, func(o SCBTable) bool { return o.ID == t.NewerThan })) {
+			bad(key+".newer_than", "%q is not another configured table", t.NewerThan)
 		}
 	}
 	for i, k := range s.Kolada.KPIs {

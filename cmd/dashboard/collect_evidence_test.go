@@ -109,6 +109,10 @@ func expected(cfg *config.Config, thisYear int) map[string]float64 {
 			put(c, "industrial_jobs", y, cell("TAB3204", fmt.Sprint(y), append(bas, "SNI2007", "B+C")...))
 			put(c, "state_jobs", y, cell("TAB2597", fmt.Sprintf("%dM11", y), "ArbetsSektor", "0X1", "Alder", "15-74", "ContentsCode", "000005F4"))
 		}
+		// 2025 is in the preliminary TAB3785 only.
+		pre := []string{"Kon", "1+2", "Fodelseregion", "tot", "ContentsCode", "000005FG"}
+		put(c, "employed_day", 2025, cell("TAB3785", "2025", append(pre, "SNI2007", "A-U+US")...))
+		put(c, "industrial_jobs", 2025, cell("TAB3785", "2025", append(pre, "SNI2007", "B+C")...))
 		rams := func(table, content string, y int) {
 			sum := 0.0
 			for _, sni := range []string{"A", "B+C", "F", "00"} {
@@ -183,9 +187,17 @@ func TestShippedConfigAgainstEvidenceLandsEveryIndicator(t *testing.T) {
 		"1060/state_jobs/2019": "TAB5838", "1060/state_jobs/2024": "TAB2597", "0481/industrial_jobs/2024": "TAB3204",
 		"0481/employed_day/2015": "TAB900", "0562/employed_day/2019": "TAB5837", "0882/employment_rate/2021": "N02267",
 		"0882/employment_rate/2019": "N00914", "00/population/2024": "TAB638",
+		"0481/employed_day/2025": "TAB3785", "0481/industrial_jobs/2025": "TAB3785",
 	} {
 		if got[k].Source.Ref != wantRef {
 			t.Errorf("%s from %q, want %s", k, got[k].Source.Ref, wantRef)
+		}
+	}
+	// Exactly the figures of the preliminary table are preliminary.
+	for k, o := range got {
+		if o.Source.Preliminary != (o.Source.Ref == "TAB3785") || o.Source.Preliminary && o.Year != 2025 {
+			t.Errorf("%s: preliminary %v from %s %d", k, o.Source.Preliminary, o.Source.Ref, o.Year)
+			break
 		}
 	}
 	// One data request per table per run; Kolada one request per KPI
@@ -195,8 +207,8 @@ func TestShippedConfigAgainstEvidenceLandsEveryIndicator(t *testing.T) {
 			t.Errorf("%s: %d data requests, want 1", table, n)
 		}
 	}
-	if n := len(scbFake.DataCalls()); n != 6 {
-		t.Errorf("%d tables asked, want 6: %v", n, scbFake.DataCalls())
+	if n := len(scbFake.DataCalls()); n != 7 {
+		t.Errorf("%d tables asked, want 7: %v", n, scbFake.DataCalls())
 	}
 	firsts, pages := map[string]int{}, map[string]int{}
 	for _, c := range kolFake.Calls() {
@@ -245,8 +257,8 @@ func TestOneFaultyTableLeavesTheOthersLanded(t *testing.T) {
 		if tb.ID == "TAB5838" {
 			tb.Select["ArbetsSektor"] = []string{"11", "12"}
 		}
-		fmt.Fprintf(&tables, "      - {id: %s, indicator: %s, select: %s, sum: %q, from: %d, to: %d, month: %d}\n",
-			tb.ID, tb.Indicator, flowMap(tb.Select), tb.Sum, tb.From, tb.To, tb.Month)
+		fmt.Fprintf(&tables, "      - {id: %s, indicator: %s, select: %s, sum: %q, from: %d, to: %d, month: %d, newer_than: %q, preliminary: %v}\n",
+			tb.ID, tb.Indicator, flowMap(tb.Select), tb.Sum, tb.From, tb.To, tb.Month, tb.NewerThan, tb.Preliminary)
 	}
 	if err := os.WriteFile(env["DASHBOARD_CONFIG"], []byte(extra+tables.String()), 0o600); err != nil {
 		t.Fatal(err)
@@ -260,7 +272,7 @@ func TestOneFaultyTableLeavesTheOthersLanded(t *testing.T) {
 		t.Fatalf("exit %d with failing tables\nstdout %s\nstderr %s", code, out, errs)
 	}
 	for _, line := range []string{
-		"SCB: delvis – 3 av 6 tabeller misslyckades",
+		"SCB: delvis – 3 av 7 tabeller misslyckades",
 		"  TAB3204: misslyckades – Hämtningen från SCB misslyckades (tabell TAB3204).",
 		"  TAB900: misslyckades – SCB svarade med data som inte kunde tolkas (tabell TAB900).",
 		`  TAB5838: misslyckades – Tabell TAB5838 hos SCB passar inte konfigurationen: variabeln ArbetsSektor har inget värde "12" (närmast: 11 (statlig förvaltning)`,
@@ -275,7 +287,9 @@ func TestOneFaultyTableLeavesTheOthersLanded(t *testing.T) {
 	want := expected(cfg, time.Now().Year())
 	for k, w := range want {
 		o, ok := got[k]
-		failedTable := strings.Contains(k, "/employed_day/202") || strings.Contains(k, "/industrial_jobs/202") ||
+		// TAB3204's data failing takes its years with it; TAB3785's 2025,
+		// newer than TAB3204's metadata says it has, still lands.
+		failedTable := (strings.Contains(k, "/employed_day/202") || strings.Contains(k, "/industrial_jobs/202")) && !strings.HasSuffix(k, "/2025") ||
 			strings.Contains(k, "/employed_day/20") && !strings.HasSuffix(k, "/2019") && !strings.Contains(k, "/202") || // TAB900
 			strings.Contains(k, "/industrial_jobs/20") && !strings.HasSuffix(k, "/2019") && !strings.Contains(k, "/202") ||
 			strings.HasSuffix(k, "/state_jobs/2019") || strings.Contains(k, "/employment_rate/201")
@@ -301,4 +315,41 @@ func flowMap(m map[string][]string) string {
 		parts = append(parts, fmt.Sprintf("%s: [%s]", k, strings.Join(q, ", ")))
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+func TestFinalFigureReplacesPreliminary(t *testing.T) {
+	env, db, scbFake, _, _ := evidenceEnv(t, "")
+	if code, out, errs := runCLI(t, env, "collect", "--source", "scb"); code != 0 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	if o := collected(t, db)["1060/industrial_jobs/2025"]; !o.Source.Preliminary || o.Source.Ref != "TAB3785" {
+		t.Fatalf("before: %+v", o)
+	}
+	// SCB publishes 2025 in the final table (a new stamp); the
+	// preliminary table has not moved.
+	tab := scbFake.Tables["TAB3204"]
+	tab.Times, tab.Updated = scbtest.Years(2020, 2025), scbtest.Updated.Add(24*time.Hour)
+	code, out, errs := runCLI(t, env, "collect", "--source", "scb")
+	if code != 0 || !strings.Contains(out, "TAB3785: oförändrad") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	got := collected(t, db)
+	for _, ind := range []string{"employed_day", "industrial_jobs"} {
+		o := got["1060/"+ind+"/2025"]
+		sni := map[string]string{"employed_day": "A-U+US", "industrial_jobs": "B+C"}[ind]
+		want := scbtest.Value("TAB3204", map[string]string{"Region": "1060", "Tid": "2025", "Kon": "1+2", "Fodelseregion": "tot", "ContentsCode": "000002XH", "SNI2007": sni})
+		if o.Source.Preliminary || o.Source.Ref != "TAB3204" || o.Value != want {
+			t.Errorf("%s 2025 after the final table: %+v, want %v from TAB3204, final", ind, o, want)
+		}
+	}
+	// A third run with the preliminary table moved again takes nothing
+	// from it: TAB3204 has its newest year now.
+	pre := scbFake.Tables["TAB3785"]
+	pre.Updated = scbtest.Updated.Add(48 * time.Hour)
+	if code, out, _ := runCLI(t, env, "collect", "--source", "scb"); code != 0 || !strings.Contains(out, "TAB3785: oförändrad") {
+		t.Fatalf("third run: exit %d\n%s", code, out)
+	}
+	if o := collected(t, db)["1060/industrial_jobs/2025"]; o.Source.Preliminary || o.Source.Ref != "TAB3204" {
+		t.Errorf("the preliminary table overwrote the final figure: %+v", o)
+	}
 }

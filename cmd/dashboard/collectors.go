@@ -20,7 +20,7 @@ import (
 func scbConfig(c config.SCB) scb.Config {
 	out := scb.Config{BaseURL: c.URL, Timeout: c.Timeout.Std(), MaxAttempts: c.MaxAttempts}
 	for _, t := range c.Tables {
-		out.Tables = append(out.Tables, scb.TableSpec{ID: t.ID, Indicator: t.Indicator, Select: t.Select, Sum: t.Sum, From: t.From, To: t.To, Month: t.Month, NewerThan: t.NewerThan})
+		out.Tables = append(out.Tables, scb.TableSpec{ID: t.ID, Indicator: t.Indicator, Select: t.Select, Sum: t.Sum, From: t.From, To: t.To, Month: t.Month, NewerThan: t.NewerThan, Preliminary: t.Preliminary})
 	}
 	return out
 }

@@ -56,6 +56,9 @@ type TableSpec struct {
 	// that table's newest are taken, so the final figure always wins and
 	// the two never give the same year.
 	NewerThan string `yaml:"newer_than"`
+	// Preliminary marks every figure of the spec as preliminary (TAB3785:
+	// SCB's preliminary BAS figures, replaced by TAB3204's final ones).
+	Preliminary bool `yaml:"preliminary"`
 }
 
 // Config is the SCB collector's configuration, passed in by cmd.

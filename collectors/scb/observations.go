@@ -124,7 +124,7 @@ cells:
 				Indicator:    spec.Indicator,
 				Year:         years[t],
 				Value:        sums[j],
-				Source:       domain.Source{Kind: domain.SourceSCB, Ref: spec.ID, FetchedAt: fetched},
+				Source:       domain.Source{Kind: domain.SourceSCB, Ref: spec.ID, FetchedAt: fetched, Preliminary: spec.Preliminary},
 			})
 		}
 	}

@@ -53,14 +53,25 @@ type Source struct {
 	// FetchedAt is when the figure was retrieved from its source (or the
 	// file was imported).
 	FetchedAt time.Time `json:"fetched_at"`
+	// Preliminary marks a figure the source publishes as preliminary (SCB
+	// TAB3785's newest year); the final figure replaces it when published.
+	Preliminary bool `json:"preliminary"`
 }
 
-// String renders the provenance as pages show it, e.g. "SCB TAB638".
+// PreliminaryNote is what pages and exports say of a preliminary figure.
+const PreliminaryNote = "preliminär uppgift"
+
+// String renders the provenance as pages show it, e.g. "SCB TAB638" or
+// "SCB TAB3785 (preliminär uppgift)".
 func (s Source) String() string {
-	if s.Ref == "" {
-		return s.Kind.Label()
+	out := s.Kind.Label()
+	if s.Ref != "" {
+		out += " " + s.Ref
 	}
-	return s.Kind.Label() + " " + s.Ref
+	if s.Preliminary {
+		out += " (" + PreliminaryNote + ")"
+	}
+	return out
 }
 
 // Observation is one figure: a municipality (or county, or riket), an

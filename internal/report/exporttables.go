@@ -65,6 +65,7 @@ func (v *CompareView) ExportTables(describe Describer) []export.Table {
 	if v.RowSources {
 		cols = append(cols, export.Column{Header: "Källa"})
 	}
+	cols = append(cols, export.Column{Header: "Preliminär"})
 	t := export.Table{
 		Title:   v.Indicator.Name + year + ", " + v.Measure.Label(),
 		Sheet:   "Jämförelse",
@@ -102,6 +103,7 @@ func (v *CompareView) ExportTables(describe Describer) []export.Table {
 			}
 			row = append(row, src)
 		}
+		row = append(row, preliminary(r.Source))
 		t.Rows = append(t.Rows, row)
 	}
 	for _, ref := range v.Refs {
@@ -116,6 +118,18 @@ func (v *CompareView) ExportTables(describe Describer) []export.Table {
 		t.Rows = append(t.Rows, row)
 	}
 	return []export.Table{t}
+}
+
+// preliminary is the export's "Preliminär" cell: "ja" for a figure its
+// source publishes as preliminary, "nej" for a final one, empty for none.
+func preliminary(s *domain.Source) export.Value {
+	switch {
+	case s == nil:
+		return export.Missing()
+	case s.Preliminary:
+		return export.Text("ja")
+	}
+	return export.Text("nej")
 }
 
 func describeOr(describe Describer, s domain.Source) string {
@@ -237,6 +251,7 @@ func (v *OverviewView) ExportTables(describe Describer) []export.Table {
 		cols = append(cols,
 			export.Column{Header: ind.Name + " (" + ind.Unit + ")", Numeric: true, Decimals: ind.Decimals},
 			export.Column{Header: ind.Name + ": år", Numeric: true},
+			export.Column{Header: ind.Name + ": preliminär"},
 			export.Column{Header: ind.Name + ": förändring 1 år (" + ChangeUnit(ind) + ")", Numeric: true, Decimals: changeDecimals(ind)},
 			export.Column{Header: ind.Name + ": förändring 5 år (" + ChangeUnit(ind) + ")", Numeric: true, Decimals: changeDecimals(ind)},
 		)
@@ -259,7 +274,11 @@ func (v *OverviewView) ExportTables(describe Describer) []export.Table {
 			if c.Latest != nil {
 				year = export.Number(float64(c.Year))
 			}
-			row = append(row, num(c.Latest), year, num(c.Change1), num(c.Change5))
+			var src *domain.Source
+			if c.Latest != nil {
+				src = c.Source
+			}
+			row = append(row, num(c.Latest), year, preliminary(src), num(c.Change1), num(c.Change5))
 		}
 		t.Rows = append(t.Rows, row)
 	}

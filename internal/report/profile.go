@@ -45,9 +45,12 @@ type ProfileIndicator struct {
 	GroupSize    int // how many members the group has
 	Latest       *float64
 	LatestYear   int
-	Change1      *float64
-	Change5      *float64
-	Sources      []domain.Source
+	// LatestPreliminary: the source publishes the latest figure as
+	// preliminary (pages write "2025*").
+	LatestPreliminary bool
+	Change1           *float64
+	Change5           *float64
+	Sources           []domain.Source
 }
 
 // ProfileView is the Kommunprofil page.
@@ -170,6 +173,9 @@ func Profile(ctx context.Context, env *Env, d *Data, code string, g Group, theme
 		}
 		if ys := sortedYears(own); len(ys) > 0 {
 			pi.LatestYear = ys[len(ys)-1]
+			if src, ok := t.Source(code, pi.LatestYear); ok {
+				pi.LatestPreliminary = src.Preliminary
+			}
 			pi.Latest = ptr(own[pi.LatestYear], true)
 			pi.Change1 = changeOf(ind, own, pi.LatestYear, 1)
 			pi.Change5 = changeOf(ind, own, pi.LatestYear, 5)

@@ -11,10 +11,12 @@ import (
 type SummaryRow struct {
 	Indicator domain.Indicator
 	Year      int
-	Value     *float64
-	Rank      int // 1 = highest within the group and the municipality; 0 when missing
-	Ranked    int // how many had a figure that year
-	Median    *float64
+	// Preliminary: the municipality's figure is preliminary ("2025*").
+	Preliminary bool
+	Value       *float64
+	Rank        int // 1 = highest within the group and the municipality; 0 when missing
+	Ranked      int // how many had a figure that year
+	Median      *float64
 	// MedianNote is "n av N medlemmar" when the median counted fewer than
 	// all the group's members.
 	MedianNote string
@@ -72,7 +74,7 @@ func (v *ProfileView) summarise() {
 		if j < 0 {
 			continue
 		}
-		r := SummaryRow{Indicator: pi.Indicator, Year: pi.LatestYear, Value: pi.Latest, Rank: pi.Ranks[j], Ranked: pi.Ranked[j],
+		r := SummaryRow{Indicator: pi.Indicator, Year: pi.LatestYear, Preliminary: pi.LatestPreliminary, Value: pi.Latest, Rank: pi.Ranks[j], Ranked: pi.Ranked[j],
 			Median: pi.Median[j], MedianNote: pi.MedianNote(j), County: pi.County[j], CountyNote: pi.CountyNote(j),
 			Riket: pi.Riket[j], RiketNote: pi.RiketNote(j)}
 		if r.Median != nil {

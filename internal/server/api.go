@@ -86,6 +86,9 @@ type apiObservation struct {
 	SourceRef    string    `json:"source_ref"`
 	BatchID      int64     `json:"batch_id"`
 	FetchedAt    time.Time `json:"fetched_at"`
+	// Preliminary is on every row: true for a figure the source publishes
+	// as preliminary (replaced by the final figure when it comes).
+	Preliminary bool `json:"preliminary"`
 }
 
 // apiObservations answers
@@ -189,7 +192,7 @@ func (s *Server) appendObservations(out []apiObservation, t *report.Table, id, c
 	for _, y := range years {
 		src, _ := t.Source(code, y)
 		out = append(out, apiObservation{Municipality: code, Indicator: id, Gender: q.gender, Year: y, Value: series[y],
-			Source: s.describeSource(src), SourceKind: string(src.Kind), SourceRef: src.Ref, BatchID: src.BatchID, FetchedAt: src.FetchedAt})
+			Source: s.describeSource(src), SourceKind: string(src.Kind), SourceRef: src.Ref, BatchID: src.BatchID, FetchedAt: src.FetchedAt, Preliminary: src.Preliminary})
 	}
 	return out
 }

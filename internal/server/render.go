@@ -72,8 +72,31 @@ var funcs = template.FuncMap{
 		}
 		return strconv.FormatFloat(*v, 'g', -1, 64)
 	},
-	"date":         report.FormatDate,
-	"sourceNote":   sourceNote,
+	"date":       report.FormatDate,
+	"sourceNote": sourceNote,
+	// yearMark writes a figure's year, "2025*" when its source publishes
+	// it as preliminary; the page's source list carries the footnote.
+	"yearMark": func(year int, src *domain.Source) string {
+		if src != nil && src.Preliminary {
+			return strconv.Itoa(year) + "*"
+		}
+		return strconv.Itoa(year)
+	},
+	"yearStar": func(year int, preliminary bool) string {
+		if preliminary {
+			return strconv.Itoa(year) + "*"
+		}
+		return strconv.Itoa(year)
+	},
+	"preliminaryNote": func() string { return domain.PreliminaryNote },
+	"anyPreliminary": func(srcs []domain.Source) bool {
+		for _, s := range srcs {
+			if s.Preliminary {
+				return true
+			}
+		}
+		return false
+	},
 	"measureLabel": func(m derive.Measure) string { return m.Label() },
 	"join":         strings.Join,
 	"add":          func(a, b int) int { return a + b },
@@ -133,13 +156,19 @@ func (s *Server) shortSource(src *domain.Source) string {
 
 // describeSource names a source for readers; bundled sources get their
 // publisher from Deps.DescribeSource.
+// A preliminary figure's source says so, wherever it is named: pages,
+// exports and the API.
 func (s *Server) describeSource(src domain.Source) string {
+	d := genericSource(src)
 	if s.deps.DescribeSource != nil {
-		if d := s.deps.DescribeSource(src); d != "" {
-			return d
+		if x := s.deps.DescribeSource(src); x != "" {
+			d = x
 		}
 	}
-	return genericSource(src)
+	if src.Preliminary {
+		d += " (" + domain.PreliminaryNote + ")"
+	}
+	return d
 }
 
 // genericSource names a source by its kind and reference.

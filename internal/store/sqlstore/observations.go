@@ -65,7 +65,7 @@ func (s *Store) allRows(ctx context.Context, q querier, f domain.Filter) ([]doma
 		where = append(where, "year <= ?")
 		args = append(args, f.ToYear)
 	}
-	query := `SELECT municipality, indicator, year, source, value, source_ref, batch_id, fetched_at FROM observations`
+	query := `SELECT municipality, indicator, year, source, value, source_ref, batch_id, fetched_at, preliminary FROM observations`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -78,12 +78,13 @@ func (s *Store) allRows(ctx context.Context, q querier, f domain.Filter) ([]doma
 	for rows.Next() {
 		var o domain.Observation
 		var kind string
-		var fetched int64
-		if err := rows.Scan(&o.Municipality, &o.Indicator, &o.Year, &kind, &o.Value, &o.Source.Ref, &o.Source.BatchID, &fetched); err != nil {
+		var fetched, prelim int64
+		if err := rows.Scan(&o.Municipality, &o.Indicator, &o.Year, &kind, &o.Value, &o.Source.Ref, &o.Source.BatchID, &fetched, &prelim); err != nil {
 			return nil, fmt.Errorf("store: observations: %w", err)
 		}
 		o.Source.Kind = domain.SourceKind(kind)
 		o.Source.FetchedAt = fromMicros(fetched)
+		o.Source.Preliminary = prelim != 0
 		out = append(out, o)
 	}
 	if err := rows.Err(); err != nil {
@@ -217,7 +218,9 @@ func (s *Store) makePlan(ctx context.Context, q querier, b domain.Batch) (plan, 
 		switch {
 		case before == nil:
 			c.Kind = domain.ChangeNew
-		case after.Value != before.Value:
+		case after.Value != before.Value || after.Source.Preliminary != before.Source.Preliminary:
+			// A final figure replacing a preliminary one of the same value
+			// still changes what the page says of it.
 			c.Kind = domain.ChangeChanged
 		case o.Value == after.Value:
 			c.Kind = domain.ChangeUnchanged
@@ -232,7 +235,7 @@ func (s *Store) makePlan(ctx context.Context, q querier, b domain.Batch) (plan, 
 			c.New = after.Value
 		}
 		p.diff.Add(c)
-		if own == nil || own.Value != o.Value || own.Source.Ref != o.Source.Ref {
+		if own == nil || own.Value != o.Value || own.Source.Ref != o.Source.Ref || own.Source.Preliminary != o.Source.Preliminary {
 			w := write{obs: o}
 			if own != nil {
 				prev := *own
@@ -303,7 +306,7 @@ func (s *Store) Apply(ctx context.Context, b domain.Batch) (domain.Diff, error) 
 }
 
 func (s *Store) writeHistory(ctx context.Context, tx *sql.Tx, batch int64, ws []write) error {
-	const cols = 9
+	const cols = 10
 	for start := 0; start < len(ws); start += insertChunk {
 		chunk := ws[start:min(start+insertChunk, len(ws))]
 		args := make([]any, 0, len(chunk)*cols)
@@ -311,12 +314,12 @@ func (s *Store) writeHistory(ctx context.Context, tx *sql.Tx, batch int64, ws []
 			o := w.obs
 			args = append(args, batch, o.Municipality, o.Indicator, o.Year, string(o.Source.Kind))
 			if w.prev == nil {
-				args = append(args, nil, nil, nil, nil)
+				args = append(args, nil, nil, nil, nil, nil)
 			} else {
-				args = append(args, w.prev.Value, w.prev.Source.Ref, w.prev.Source.BatchID, micros(w.prev.Source.FetchedAt))
+				args = append(args, w.prev.Value, w.prev.Source.Ref, w.prev.Source.BatchID, micros(w.prev.Source.FetchedAt), flag(w.prev.Source.Preliminary))
 			}
 		}
-		query := `INSERT INTO observation_history (batch_id, municipality, indicator, year, source, prev_value, prev_ref, prev_batch, prev_fetched_at) VALUES ` + values(len(chunk), cols)
+		query := `INSERT INTO observation_history (batch_id, municipality, indicator, year, source, prev_value, prev_ref, prev_batch, prev_fetched_at, prev_preliminary) VALUES ` + values(len(chunk), cols)
 		if _, err := tx.ExecContext(ctx, s.q(query), args...); err != nil {
 			return fmt.Errorf("history: %w", err)
 		}
@@ -325,22 +328,30 @@ func (s *Store) writeHistory(ctx context.Context, tx *sql.Tx, batch int64, ws []
 }
 
 func (s *Store) upsert(ctx context.Context, tx *sql.Tx, batch int64, ws []write) error {
-	const cols = 8
+	const cols = 9
 	for start := 0; start < len(ws); start += insertChunk {
 		chunk := ws[start:min(start+insertChunk, len(ws))]
 		args := make([]any, 0, len(chunk)*cols)
 		for _, w := range chunk {
 			o := w.obs
-			args = append(args, o.Municipality, o.Indicator, o.Year, string(o.Source.Kind), o.Value, o.Source.Ref, batch, micros(o.Source.FetchedAt))
+			args = append(args, o.Municipality, o.Indicator, o.Year, string(o.Source.Kind), o.Value, o.Source.Ref, batch, micros(o.Source.FetchedAt), flag(o.Source.Preliminary))
 		}
-		query := `INSERT INTO observations (municipality, indicator, year, source, value, source_ref, batch_id, fetched_at) VALUES ` + values(len(chunk), cols) + `
+		query := `INSERT INTO observations (municipality, indicator, year, source, value, source_ref, batch_id, fetched_at, preliminary) VALUES ` + values(len(chunk), cols) + `
 			ON CONFLICT (municipality, indicator, year, source) DO UPDATE SET
-			value = excluded.value, source_ref = excluded.source_ref, batch_id = excluded.batch_id, fetched_at = excluded.fetched_at`
+			value = excluded.value, source_ref = excluded.source_ref, batch_id = excluded.batch_id, fetched_at = excluded.fetched_at, preliminary = excluded.preliminary`
 		if _, err := tx.ExecContext(ctx, s.q(query), args...); err != nil {
 			return fmt.Errorf("observations: %w", err)
 		}
 	}
 	return nil
+}
+
+// flag stores a bool as 0/1, the same in both dialects.
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // values renders "(?,?,?),(?,?,?)" for n rows of cols columns.
@@ -384,7 +395,7 @@ func (s *Store) Rollback(ctx context.Context, batchID int64, actor string) error
 		}
 		// Restore the previous rows, then drop the slots that were empty.
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE observations
-			SET value = h.prev_value, source_ref = h.prev_ref, fetched_at = h.prev_fetched_at, batch_id = h.prev_batch
+			SET value = h.prev_value, source_ref = h.prev_ref, fetched_at = h.prev_fetched_at, batch_id = h.prev_batch, preliminary = COALESCE(h.prev_preliminary, 0)
 			FROM observation_history h
 			WHERE h.batch_id = ? AND h.prev_batch IS NOT NULL AND observations.batch_id = ?
 			AND h.municipality = observations.municipality AND h.indicator = observations.indicator

@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener, fail Failer) {
 		{"InvalidBatchWritesNothing", testInvalidBatch},
 		{"DataVersion", testDataVersion},
 		{"RunsAndStamps", testRunsAndStamps},
+		{"PreliminaryThenFinal", testPreliminaryThenFinal},
 		{"Users", testUsers},
 		{"Pending", testPending},
 		{"Leases", testLeases},
@@ -585,4 +586,39 @@ func sortObs(os []domain.Observation) {
 		}
 		return a.Source.Kind < b.Source.Kind
 	})
+}
+
+// testPreliminaryThenFinal: a preliminary figure is stored and read as
+// such; the final figure replaces it even at the same value (the page's
+// "preliminär" mark must go); rolling the final back restores the mark.
+func testPreliminaryThenFinal(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	pre := obs(domain.SourceSCB, "TAB3785", "1060", "employed_day", 2025, 5120)
+	pre.Source.Preliminary = true
+	mustApply(t, s, batch(domain.SourceSCB, "SCB (1 tabell: TAB3785)", pre))
+	read := func() domain.Observation {
+		t.Helper()
+		got, err := s.Observations(ctx, domain.Filter{Indicators: []string{"employed_day"}})
+		if err != nil || len(got) != 1 {
+			t.Fatalf("observations %+v, %v", got, err)
+		}
+		return got[0]
+	}
+	if o := read(); !o.Source.Preliminary || o.Source.Ref != "TAB3785" || o.Value != 5120 {
+		t.Fatalf("preliminary figure read back as %+v", o)
+	}
+	final := obs(domain.SourceSCB, "TAB3204", "1060", "employed_day", 2025, 5120)
+	d := mustApply(t, s, batch(domain.SourceSCB, "SCB (1 tabell: TAB3204)", final))
+	if d.Changed != 1 || d.Unchanged != 0 {
+		t.Errorf("final over preliminary at the same value: diff %+v, want 1 changed", d)
+	}
+	if o := read(); o.Source.Preliminary || o.Source.Ref != "TAB3204" {
+		t.Errorf("final figure read back as %+v", o)
+	}
+	if err := s.Rollback(ctx, d.BatchID, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if o := read(); !o.Source.Preliminary || o.Source.Ref != "TAB3785" {
+		t.Errorf("after rollback %+v, want the preliminary figure back", o)
+	}
 }
