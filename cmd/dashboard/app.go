@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/internal/groups"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store"
+	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlstore"
 )
 
@@ -30,6 +32,9 @@ type app struct {
 	cfg    *config.Config
 	store  *sqlstore.Store
 	groups *groups.Registry // see groupRegistry
+	// lock is held shared on a SQLite store while the command runs, so
+	// `dashboard restore` can tell that the store is in use.
+	lock *sqlite.Lock
 }
 
 // configFlag adds -config to a sub-command's flags.
@@ -41,16 +46,10 @@ func configFlag(fs *flag.FlagSet) *string {
 // migrations (serve does, so a newcomer needs no extra step); otherwise the
 // schema must already match the binary.
 func (a *app) load(ctx context.Context, configPath string, migrate bool) error {
-	cfg, err := config.Load(configPath, a.getenv)
-	if err != nil {
+	if err := a.open(configPath); err != nil {
 		return err
 	}
-	a.cfg = cfg
-	s, err := store.Open(cfg.DatabaseURLOrDefault(), sqlstore.WithPrecedence(cfg.Precedence), sqlstore.WithLogger(a.log), sqlstore.WithClock(a.clock))
-	if err != nil {
-		return err
-	}
-	a.store = s
+	s := a.store
 	if migrate {
 		applied, err := s.Migrate(ctx)
 		if err != nil {
@@ -63,6 +62,42 @@ func (a *app) load(ctx context.Context, configPath string, migrate bool) error {
 		return err
 	}
 	return nil
+}
+
+// open reads the configuration and opens the store as it is, without
+// touching its schema (backup copies an old store before an upgrade).
+// A SQLite store is locked shared for as long as the command runs.
+func (a *app) open(configPath string) error {
+	cfg, err := config.Load(configPath, a.getenv)
+	if err != nil {
+		return err
+	}
+	a.cfg = cfg
+	url := cfg.DatabaseURLOrDefault()
+	s, err := store.Open(url, sqlstore.WithPrecedence(cfg.Precedence), sqlstore.WithLogger(a.log), sqlstore.WithClock(a.clock))
+	if err != nil {
+		return err
+	}
+	a.store = s
+	if path, ok := store.SQLitePath(url); ok && path != ":memory:" {
+		lk, err := sqlite.LockShared(path)
+		if errors.Is(err, sqlite.ErrInUse) {
+			return fmt.Errorf("databasen %s återställs just nu (dashboard restore); försök igen när det är klart: %w", path, err)
+		}
+		if err != nil {
+			return err
+		}
+		a.lock = lk
+	}
+	return nil
+}
+
+// close releases the store and its lock.
+func (a *app) close() {
+	if a.store != nil {
+		_ = a.store.Close()
+	}
+	_ = a.lock.Close()
 }
 
 // loadBundled puts the bundled figures into an empty store.

@@ -6,6 +6,8 @@
 //	dashboard collect [--source S]    fetch from the open-data sources now
 //	dashboard import [--dry-run] F    import a spreadsheet
 //	dashboard migrate                 apply database migrations
+//	dashboard backup FILE             consistent copy of the running store
+//	dashboard restore FILE            replace the stopped store with a copy
 //	dashboard users add|list|remove   manage logins
 //
 // Every sub-command takes -config FILE; environment variables override it
@@ -77,9 +79,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	defer stop()
 	a := &app{log: log, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, clock: clock.Real{}}
 	err := cmd.run(ctx, a, args)
-	if a.store != nil {
-		_ = a.store.Close()
-	}
+	a.close()
 	if err == nil {
 		return 0
 	}
