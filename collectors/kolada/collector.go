@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -111,11 +112,13 @@ func (c *Collector) LastStats() Stats {
 	return c.last
 }
 
-// Collect fetches every configured KPI. Kolada gives no last-updated stamp
-// per KPI that a run could compare, so every KPI is fetched each time and
-// seen is not used. Each request (today one KPI, all its years and pages)
-// is one domain.Unit that lands whole or not at all; Collect itself fails
-// only for bad config or a cancelled run.
+// Collect fetches every configured KPI in as few requests as Kolada's
+// limits allow: up to MaxListItems KPIs share one request (one path, the
+// union of their years, pages of PageSize rows). Kolada gives no
+// last-updated stamp per KPI that a run could compare, so every KPI is
+// fetched each time and seen is not used. Each request (its KPIs, all
+// their years and pages) is one domain.Unit that lands whole or not at
+// all; Collect itself fails only for bad config or a cancelled run.
 func (c *Collector) Collect(ctx context.Context, _ map[string]time.Time) (domain.Collection, error) {
 	col := domain.Collection{}
 	if err := c.cfg.Validate(); err != nil {
@@ -128,15 +131,13 @@ func (c *Collector) Collect(ctx context.Context, _ map[string]time.Time) (domain
 	stats := Stats{}
 	for _, req := range requests(c.cfg.KPIs) {
 		u := domain.Unit{Ref: req.ref()}
-		for _, spec := range req {
-			obs, st, err := c.collectKPI(ctx, spec, now, &col.Requests)
-			stats.SkippedRegions += st.SkippedRegions
-			stats.Pages += st.Pages
-			if err != nil {
-				u = domain.Unit{Ref: u.Ref, Err: fail(spec.ID, err)}
-				break
-			}
-			u.Observations = append(u.Observations, obs...)
+		obs, st, err := c.collectRequest(ctx, req, now, &col.Requests)
+		stats.SkippedRegions += st.SkippedRegions
+		stats.Pages += st.Pages
+		if err != nil {
+			u.Err = fail(u.Ref, err)
+		} else {
+			u.Observations = obs
 		}
 		if ctx.Err() != nil {
 			return domain.Collection{Requests: col.Requests}, fail(u.Ref, ctx.Err())
@@ -149,23 +150,45 @@ func (c *Collector) Collect(ctx context.Context, _ map[string]time.Time) (domain
 	return col, nil
 }
 
-// request is the KPIs one Kolada request covers; it lands or fails as one
-// unit. Today each KPI is its own request; a request for several KPIs
-// (comma-separated ids, at most MaxListItems) fits the same contract.
+// PageSize is the rows asked for per page: Kolada's largest page.
+const PageSize = 5000
+
+// request is the KPIs one Kolada request covers (at most MaxListItems
+// distinct ids); it lands or fails as one unit.
 type request []KPISpec
 
-func (r request) ref() string {
-	ids := make([]string, len(r))
-	for i, k := range r {
-		ids[i] = k.ID
+// ids lists the request's distinct KPI ids in config order.
+func (r request) ids() []string {
+	var out []string
+	for _, k := range r {
+		if !slices.Contains(out, k.ID) {
+			out = append(out, k.ID)
+		}
 	}
-	return strings.Join(ids, ",")
+	return out
 }
 
+func (r request) ref() string { return strings.Join(r.ids(), ",") }
+
+// requests packs the specs into requests of at most MaxListItems distinct
+// KPI ids, in the order the ids first appear in config. A KPI that feeds
+// two indicators is asked for once.
 func requests(specs []KPISpec) []request {
-	out := make([]request, len(specs))
-	for i, s := range specs {
-		out[i] = request{s}
+	var ids []string
+	byID := map[string]request{}
+	for _, s := range specs {
+		if _, seen := byID[s.ID]; !seen {
+			ids = append(ids, s.ID)
+		}
+		byID[s.ID] = append(byID[s.ID], s)
+	}
+	var out []request
+	for start := 0; start < len(ids); start += MaxListItems {
+		var r request
+		for _, id := range ids[start:min(start+MaxListItems, len(ids))] {
+			r = append(r, byID[id]...)
+		}
+		out = append(out, r)
 	}
 	return out
 }
@@ -176,50 +199,78 @@ type cell struct {
 	year      int
 }
 
-func (c *Collector) collectKPI(ctx context.Context, spec KPISpec, now time.Time, n *int) ([]domain.Observation, Stats, error) {
-	gender := spec.Gender
-	if gender == "" {
-		gender = "T"
+// series is one stored series a KPI's rows fill: the spec's gender (the
+// total by default) fills its indicator, each further split its variant.
+type series struct {
+	kpi, gender, indicator string
+	from, to               int
+}
+
+func specSeries(spec KPISpec, thisYear int) series {
+	s := series{kpi: spec.ID, gender: spec.Gender, indicator: spec.Indicator, from: spec.From, to: thisYear}
+	if s.gender == "" {
+		s.gender = "T"
 	}
-	from := spec.From
-	if from == 0 {
-		from = DefaultFrom
+	if s.from == 0 {
+		s.from = DefaultFrom
 	}
-	to := now.Year()
-	if spec.To != 0 && spec.To < to {
-		to = spec.To
+	if spec.To != 0 && spec.To < s.to {
+		s.to = spec.To
+	}
+	return s
+}
+
+// collectRequest fetches every year of the request's KPIs for every
+// region and sorts the rows into the specs' series. The year list is
+// split only because Kolada takes at most MaxListItems items per path
+// segment; all parts belong to the one unit.
+func (c *Collector) collectRequest(ctx context.Context, req request, now time.Time, n *int) ([]domain.Observation, Stats, error) {
+	byKPI := map[string][]series{}
+	from, to := 0, 0
+	for _, spec := range req {
+		s := specSeries(spec, now.Year())
+		if s.from > s.to {
+			return nil, Stats{}, fmt.Errorf("KPI %s: from %d is after %d", spec.ID, s.from, s.to)
+		}
+		if from == 0 || s.from < from {
+			from = s.from
+		}
+		to = max(to, s.to)
+		id := strings.ToUpper(spec.ID)
+		byKPI[id] = append(byKPI[id], s)
+		for _, g := range spec.Genders {
+			v := s
+			v.gender, v.indicator = g, domain.GenderVariant(spec.Indicator, g)
+			byKPI[id] = append(byKPI[id], v)
+		}
 	}
 	var years []string
 	for y := from; y <= to; y++ {
 		years = append(years, strconv.Itoa(y))
 	}
-	if len(years) == 0 {
-		return nil, Stats{}, fmt.Errorf("from %d is after this year", from)
-	}
-	// The total (or the configured gender) fills the indicator; each
-	// further split fills its own variant, from the same rows.
-	type genderSeries struct{ gender, indicator string }
-	series := []genderSeries{{gender, spec.Indicator}}
-	for _, g := range spec.Genders {
-		series = append(series, genderSeries{g, domain.GenderVariant(spec.Indicator, g)})
-	}
+	ids := req.ids()
 	var st Stats
 	values := map[cell]float64{}
 	var order []cell
+	source := map[cell]string{}
 	unknown := map[string]bool{}
-	// One request per KPI for every region; the year list is split only
-	// because Kolada takes at most MaxListItems items per path segment.
 	for start := 0; start < len(years); start += MaxListItems {
 		chunk := years[start:min(start+MaxListItems, len(years))]
-		u := c.base.JoinPath("data", "kpi", spec.ID, "year", strings.Join(chunk, ","))
+		u := c.base.JoinPath("data", "kpi", strings.Join(ids, ","), "year", strings.Join(chunk, ","))
+		u.RawQuery = url.Values{"per_page": {strconv.Itoa(PageSize)}}.Encode()
 		rows, pages, err := c.fetchAll(ctx, u.String(), n)
 		st.Pages += pages
 		if err != nil {
 			return nil, st, err
 		}
 		for _, r := range rows {
-			if r.KPI != "" && !strings.EqualFold(r.KPI, spec.ID) {
-				return nil, st, fmt.Errorf("%w: row for KPI %q in the answer for %s", ErrFormat, r.KPI, spec.ID)
+			kpi := r.KPI
+			if kpi == "" && len(ids) == 1 {
+				kpi = ids[0] // an answer for one KPI may leave it out
+			}
+			targets, ok := byKPI[strings.ToUpper(kpi)]
+			if !ok {
+				return nil, st, fmt.Errorf("%w: row for KPI %q in the answer for %s", ErrFormat, r.KPI, req.ref())
 			}
 			code, ok := scbCode(r.Municipality, c.regions)
 			if !ok {
@@ -227,36 +278,37 @@ func (c *Collector) collectKPI(ctx context.Context, spec KPISpec, now time.Time,
 				st.SkippedRegions++
 				continue
 			}
-			if r.Period < from || r.Period > to {
-				continue // a year not asked for
-			}
-			for _, g := range series {
-				v, ok := pick(r.Values, g.gender)
+			for _, s := range targets {
+				if r.Period < s.from || r.Period > s.to {
+					continue // a year not asked for this KPI
+				}
+				v, ok := pick(r.Values, s.gender)
 				if !ok {
 					continue // missing is missing: no observation, never 0
 				}
-				k := cell{code, g.indicator, r.Period}
+				k := cell{code, s.indicator, r.Period}
 				if prev, dup := values[k]; dup {
 					if prev != v {
-						return nil, st, fmt.Errorf("%w: two different values for %s %s %d", ErrFormat, code, g.gender, r.Period)
+						return nil, st, fmt.Errorf("%w: two different values for %s %s %s %d", ErrFormat, s.indicator, code, s.gender, r.Period)
 					}
 					continue
 				}
 				values[k] = v
+				source[k] = s.kpi
 				order = append(order, k)
 			}
 		}
 	}
 	if len(unknown) > 0 {
-		ids := make([]string, 0, len(unknown))
+		list := make([]string, 0, len(unknown))
 		for id := range unknown {
-			ids = append(ids, id)
-			if len(ids) == 10 {
+			list = append(list, id)
+			if len(list) == 10 {
 				break
 			}
 		}
 		c.log.Info("kolada: rows for ids that are not known regions skipped (groups, retired codes)",
-			"kpi", spec.ID, "rows", st.SkippedRegions, "ids", strings.Join(ids, ","))
+			"kpis", req.ref(), "rows", st.SkippedRegions, "ids", strings.Join(list, ","))
 	}
 	obs := make([]domain.Observation, 0, len(order))
 	for _, k := range order {
@@ -265,7 +317,7 @@ func (c *Collector) collectKPI(ctx context.Context, spec KPISpec, now time.Time,
 			Indicator:    k.indicator,
 			Year:         k.year,
 			Value:        values[k],
-			Source:       domain.Source{Kind: domain.SourceKolada, Ref: spec.ID, FetchedAt: now},
+			Source:       domain.Source{Kind: domain.SourceKolada, Ref: source[k], FetchedAt: now},
 		})
 	}
 	return obs, st, nil

@@ -150,8 +150,9 @@ func TestCollectFollowsPages(t *testing.T) {
 	if col.Requests != 2 || c.LastStats().Pages != 2 {
 		t.Errorf("requests %d pages %d, want 2", col.Requests, c.LastStats().Pages)
 	}
-	// One request for all regions: the year form, no municipality list.
-	if got := s.f.uris[0]; got != "/v3/data/kpi/N01951/year/2023,2024" {
+	// One request for all regions: the year form, no municipality list,
+	// Kolada's largest pages.
+	if got := s.f.uris[0]; got != "/v3/data/kpi/N01951/year/2023,2024?per_page=5000" {
 		t.Errorf("first request %q", got)
 	}
 	if len(col.Units) != 1 || col.Units[0].Unchanged || !col.Units[0].Stamp.IsZero() || col.Units[0].Ref != "N01951" {
@@ -281,8 +282,8 @@ func TestCollectSplitsLongYearLists(t *testing.T) {
 	if len(s.f.uris) != 2 {
 		t.Fatalf("requests %v, want 2", s.f.uris)
 	}
-	if !strings.HasSuffix(s.f.uris[0], "/year/1990,1991,1992,1993,1994,1995,1996,1997,1998,1999,2000,2001,2002,2003,2004,2005,2006,2007,2008,2009,2010,2011,2012,2013,2014") ||
-		!strings.HasSuffix(s.f.uris[1], "/year/2015,2016,2017,2018,2019,2020,2021,2022,2023,2024") {
+	if !strings.HasSuffix(s.f.uris[0], "/year/1990,1991,1992,1993,1994,1995,1996,1997,1998,1999,2000,2001,2002,2003,2004,2005,2006,2007,2008,2009,2010,2011,2012,2013,2014?per_page=5000") ||
+		!strings.HasSuffix(s.f.uris[1], "/year/2015,2016,2017,2018,2019,2020,2021,2022,2023,2024?per_page=5000") {
 		t.Errorf("requests %v", s.f.uris)
 	}
 }
