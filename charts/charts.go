@@ -12,9 +12,21 @@ import (
 	"html/template"
 )
 
-// Palette is Okabe and Ito's colour-blind safe palette, in the order the
-// series use it.
-var Palette = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"}
+// Palette is the colours of municipalities' lines, in the order the
+// series use them: Martin Krzywinski's 12-colour palette for colour
+// blindness (mkweb.bcgsc.ca/colorblind, "12-color palette"; the twelve are
+// distinct to deuteranopes and protanopes), ordered so that the darkest and
+// most different come first and the pale ones only with many lines. Twelve
+// is report.MaxTrendLines: no two lines on a chart share a colour. Each
+// line also gets its own point shape (Symbols), so colour is never the
+// only difference.
+var Palette = []string{
+	"#008DF9", "#9F0162", "#FF6E3A", "#8400CD", "#009F81", "#A40122",
+	"#00C2F9", "#E20134", "#FFC33B", "#FF5AAF", "#00FCCF", "#FFB2FD",
+}
+
+// Symbols are the point shapes of municipalities' lines, in turn.
+var Symbols = []string{"circle", "rect", "triangle", "diamond"}
 
 // Colours with a fixed meaning on every page.
 const (

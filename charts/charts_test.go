@@ -2,6 +2,8 @@ package charts
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -220,5 +222,48 @@ func TestIndexBarsStartFrom100(t *testing.T) {
 	}
 	if fm := c.Option["_fmt"].(Format); fm.Offset != 100 {
 		t.Errorf("format offset %v", fm.Offset)
+	}
+}
+
+// TestLinesTwelveDistinctStyles draws the most lines a trend allows: no
+// two municipalities share a colour, the emphasised one is thickest and
+// on top, the others thinner than usual, and reference lines keep their
+// fixed colours and dashes.
+func TestLinesTwelveDistinctStyles(t *testing.T) {
+	var lines []Line
+	for i := range 12 {
+		lines = append(lines, Line{Name: "k" + strconv.Itoa(i), Values: []*float64{f(1), f(2)}, Emphasis: i == 0})
+	}
+	lines = append(lines, Line{Name: "Riket", Values: []*float64{f(1), f(2)}, Kind: "riket"})
+	c, err := Lines(LinesInput{ID: "t", Years: []int{2023, 2024}, Lines: lines})
+	if err != nil {
+		t.Fatal(err)
+	}
+	series := c.Option["series"].([]any)
+	colours := map[string]string{}
+	for i, s := range series[:12] {
+		m := s.(map[string]any)
+		colour := m["lineStyle"].(map[string]any)["color"].(string)
+		if other, ok := colours[colour]; ok {
+			t.Errorf("%s and %s share colour %s", other, m["name"], colour)
+		}
+		colours[colour] = m["name"].(string)
+		width := m["lineStyle"].(map[string]any)["width"].(float64)
+		switch {
+		case i == 0 && (width != 4 || fmt.Sprint(m["z"]) != "4"):
+			t.Errorf("the emphasised line: width %v, z %v; want 4 and on top", width, m["z"])
+		case i > 0 && width >= 2:
+			t.Errorf("%s: width %v, want thinner than the emphasised one's neighbours' usual 2", m["name"], width)
+		}
+		if want := Symbols[i%len(Symbols)]; m["symbol"] != want {
+			t.Errorf("%s: symbol %v, want %s", m["name"], m["symbol"], want)
+		}
+	}
+	ref := series[12].(map[string]any)["lineStyle"].(map[string]any)
+	if ref["color"] != ColourRiket || ref["type"] != "dotted" {
+		t.Errorf("riket line %v", ref)
+	}
+	if len(Palette) < 12 {
+		t.Errorf("palette has %d colours; a trend can have 12 lines", len(Palette))
 	}
 }

@@ -18,6 +18,9 @@ type Line struct {
 	// a group median that counted fewer than all the group's members.
 	// Other points are filled, so the difference shows.
 	Hollow []bool
+	// Emphasis draws a municipality's line thick and on top; the other
+	// municipalities' lines are then thinner.
+	Emphasis bool
 }
 
 // LinesInput is a line chart over years.
@@ -51,21 +54,31 @@ func Lines(in LinesInput) (*Chart, error) {
 		charts.WithYAxisOpts(opts.YAxis{Scale: opts.Bool(true)}),
 	)
 	line.SetXAxis(years)
+	emphasis := false
+	for _, l := range in.Lines {
+		emphasis = emphasis || l.Emphasis
+	}
 	next := 0
 	for _, l := range in.Lines {
 		data := lineData(l.Values, l.Hollow, 6)
-		colour, dash, width := "", "solid", float32(2)
+		colour, dash, width, symbol := "", "solid", float32(2), "circle"
 		switch l.Kind {
 		case "selected":
 			colour, width = ColourSelected, 3
 		case "median", "mean", "county", "riket":
 			colour, dash = refColour(l.Kind), refDash(l.Kind)
 		default:
-			colour = Palette[next%len(Palette)]
+			colour, symbol = Palette[next%len(Palette)], Symbols[next%len(Symbols)]
 			next++
+			switch {
+			case l.Emphasis:
+				width = 4
+			case emphasis:
+				width = 1.5
+			}
 		}
 		line.AddSeries(l.Name, data,
-			charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 6}),
+			charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true), Symbol: symbol, SymbolSize: 6}),
 			charts.WithLineStyleOpts(opts.LineStyle{Color: colour, Type: dash, Width: width}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
 		)
@@ -73,6 +86,13 @@ func Lines(in LinesInput) (*Chart, error) {
 	m, err := fromGoECharts(line)
 	if err != nil {
 		return nil, err
+	}
+	if series, ok := m["series"].([]any); ok && len(series) == len(in.Lines) {
+		for i, l := range in.Lines {
+			if l.Emphasis {
+				series[i].(map[string]any)["z"] = 4 // drawn over the others
+			}
+		}
 	}
 	if series, ok := m["series"].([]any); ok && len(series) > 0 && len(in.Breaks) > 0 {
 		items := make([]any, 0, len(in.Breaks))

@@ -81,19 +81,48 @@ func yearOptions(years []int, selected int) []option {
 	return out
 }
 
-// municipalityOptions lists members first, then every other municipality.
+// municipalityOptions lists the members first, then every other
+// municipality under its county (one <optgroup> each), all in Swedish
+// alphabetical order. app.js adds a search box to such a select
+// (data-search).
 func (s *Server) municipalityOptions(selected string, withNone bool) []option {
-	var out []option
+	out := make([]option, 0, 300)
 	if withNone {
 		out = append(out, option{Value: "", Label: "– ingen –", Selected: selected == ""})
 	}
-	env := s.deps.Env
-	for _, c := range env.MemberCodes() {
-		out = append(out, option{Value: c, Label: env.Regions.Name(c) + " (medlem)", Selected: c == selected})
+	for _, r := range s.sortedMembers() {
+		out = append(out, option{Value: r.Code, Label: r.Name, Selected: r.Code == selected, Group: "Medlemmar"})
 	}
-	for _, r := range env.Regions.Municipalities() {
-		if !env.IsMember(r.Code) {
-			out = append(out, option{Value: r.Code, Label: r.Name, Selected: r.Code == selected})
+	env := s.deps.Env
+	for _, c := range s.counties() {
+		for _, r := range c.Municipalities {
+			if !env.IsMember(r.Code) {
+				out = append(out, option{Value: r.Code, Label: r.Name, Selected: r.Code == selected, Group: c.County.Name})
+			}
+		}
+	}
+	return out
+}
+
+// optionGroup is one <optgroup>'s worth of options, for pickers drawn as
+// checkboxes; Checked counts the selected ones.
+type optionGroup struct {
+	Name    string
+	Options []option
+	Checked int
+}
+
+// groupedOptions splits options into runs of the same Group.
+func groupedOptions(opts []option) []optionGroup {
+	var out []optionGroup
+	for _, o := range opts {
+		if len(out) == 0 || out[len(out)-1].Name != o.Group {
+			out = append(out, optionGroup{Name: o.Group})
+		}
+		g := &out[len(out)-1]
+		g.Options = append(g.Options, o)
+		if o.Selected {
+			g.Checked++
 		}
 	}
 	return out

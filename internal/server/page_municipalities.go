@@ -6,25 +6,25 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
-// Kommuner (/kommuner): the index of profiles, members first.
+// Kommuner (/kommuner): the index of profiles, members first, then every
+// municipality under its county, in Swedish alphabetical order, with a
+// search box (app.js) that narrows the list as one types.
 
 type municipalitiesContent struct {
-	Members []domain.Region
-	Others  []domain.Region
+	Members  []domain.Region
+	Counties []countyMunicipalities
+	IsMember map[string]bool
+	Total    int
 }
 
 func (s *Server) municipalitiesPage(c *fiber.Ctx) error {
 	return s.serveCached(c, func() (response, error) {
-		env := s.deps.Env
-		var content municipalitiesContent
-		for _, code := range env.MemberCodes() {
-			r, _ := env.Regions.Get(code)
-			content.Members = append(content.Members, r)
+		content := municipalitiesContent{Members: s.sortedMembers(), Counties: s.counties(), IsMember: map[string]bool{}}
+		for _, code := range s.deps.Env.MemberCodes() {
+			content.IsMember[code] = true
 		}
-		for _, r := range env.Regions.Municipalities() {
-			if !env.IsMember(r.Code) {
-				content.Others = append(content.Others, r)
-			}
+		for _, cm := range content.Counties {
+			content.Total += len(cm.Municipalities)
 		}
 		return s.htmlPage(c, "municipalities", page{Title: "Kommuner", Nav: "kommun", Content: content})
 	})

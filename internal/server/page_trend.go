@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,7 +21,8 @@ type trendContent struct {
 	Indicators []option
 	Genders    []option // nil: the indicator has no gender split
 	Measures   []option
-	Kommuner   []option
+	Kommuner   []optionGroup // members, then each county: checkboxes
+	Highlight  []option      // the chosen municipalities, one to emphasise
 	Codes      string
 	Groups     []option
 	Links      links
@@ -50,14 +52,22 @@ func (s *Server) trendPage(c *fiber.Ctx) error {
 		if q.Format != "" {
 			return download(v.ExportTables(s.describeSource), q.Format, fileName("trend", v.Indicator.ID, string(v.Params.Measure)))
 		}
-		return s.trendHTML(c, v)
+		return s.trendHTML(c, v, q.Highlight)
 	})
 }
 
-func (s *Server) trendHTML(c *fiber.Ctx, v *report.TrendView) (response, error) {
+// trendHTML draws the lines; highlight (a chosen code, "" or unknown: the
+// first) is the municipality the reader follows, drawn thick and on top.
+func (s *Server) trendHTML(c *fiber.Ctx, v *report.TrendView, highlight string) (response, error) {
+	if !slices.ContainsFunc(v.Series, func(ts report.TrendSeries) bool { return ts.Code == highlight }) {
+		highlight = ""
+		if len(v.Series) > 0 {
+			highlight = v.Series[0].Code
+		}
+	}
 	lines := make([]charts.Line, 0, len(v.Series)+len(v.Refs))
 	for _, ts := range v.Series {
-		lines = append(lines, charts.Line{Name: ts.Name, Values: ts.Values})
+		lines = append(lines, charts.Line{Name: ts.Name, Values: ts.Values, Emphasis: ts.Code == highlight && len(v.Series) > 1})
 	}
 	for _, ts := range v.Refs {
 		lines = append(lines, charts.Line{Name: ts.Name, Values: ts.Values, Kind: ts.Kind, Hollow: ts.Partial()})
@@ -78,18 +88,27 @@ func (s *Server) trendHTML(c *fiber.Ctx, v *report.TrendView) (response, error) 
 		V: v, Chart: chart, Codes: codes, Max: report.MaxTrendLines, HasData: anyLine(v.Series), Genders: s.genderOptions(v.Indicator),
 		Indicators: s.indicatorOptions(v.Params.Indicator, nil),
 		Measures:   measureOptions([]derive.Measure{derive.MeasureAbsolute, derive.MeasureIndex}, v.Params.Measure),
-		Kommuner:   s.municipalityOptions("", false),
 		Groups:     groupOptions(v.Group),
-		Links:      viewParams{Indicator: v.Params.Indicator, Kommun: codes, Measure: v.Params.Measure, Base: v.Params.Base, Group: v.Group.Key}.links("/trend"),
+		Links:      viewParams{Indicator: v.Params.Indicator, Kommun: codes, Measure: v.Params.Measure, Base: v.Params.Base, Group: v.Group.Key, Highlight: nonFirst(highlight, v.Params.Codes)}.links("/trend"),
 	}
-	for i := range content.Kommuner {
-		for _, code := range v.Params.Codes {
-			if content.Kommuner[i].Value == code {
-				content.Kommuner[i].Selected = true
-			}
-		}
+	kommuner := s.municipalityOptions("", false)
+	for i := range kommuner {
+		kommuner[i].Selected = slices.Contains(v.Params.Codes, kommuner[i].Value)
+	}
+	content.Kommuner = groupedOptions(kommuner)
+	for _, ts := range v.Series {
+		content.Highlight = append(content.Highlight, option{Value: ts.Code, Label: ts.Name, Selected: ts.Code == highlight})
 	}
 	return s.htmlPage(c, "trend", page{Title: "Trend: " + v.Indicator.Name, Nav: "trend", Content: content, HasCharts: true})
+}
+
+// nonFirst is the highlighted code for the permalink: empty when it is the
+// first code, which is emphasised anyway, so equal views share one URL.
+func nonFirst(code string, codes []string) string {
+	if len(codes) > 0 && codes[0] == code {
+		return ""
+	}
+	return code
 }
 
 func anyLine(series []report.TrendSeries) bool {

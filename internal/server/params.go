@@ -26,6 +26,7 @@ const (
 	pGroup     = "grupp"
 	pTheme     = "tema"
 	pGender    = "kon"
+	pHighlight = "markera"
 )
 
 // query copies a parameter: Fiber reuses the request buffers after the
@@ -112,12 +113,13 @@ func formatParam(c *fiber.Ctx) (string, error) {
 type viewParams struct {
 	Format    string // "", "xlsx" or "csv"
 	Indicator string // the catalogue's first when not given; a gender split's id with kon
-	Kommun    string // as given; Trend reads it as a comma-separated list
+	Kommun    string // as given; Trend reads it as a comma-separated list (repeated kommun= joined)
 	Year      int    // yearly pages only; 0: the view's latest
 	Measure   derive.Measure
 	Base      int    // index base year; 0: the view's first
 	Period    int    // yearly pages only; years for the change measure
 	Group     string // the grupp parameter as given; "" is the network
+	Highlight string // Trend: the municipality drawn emphasised; "" is the first
 }
 
 // parseView reads the chart pages' parameters. Yearly pages (Jämför,
@@ -129,6 +131,18 @@ func (s *Server) parseView(c *fiber.Ctx, yearly bool) (viewParams, error) {
 		return p, err
 	}
 	p.Kommun, p.Group = query(c, pKommun), groupKey(c)
+	if !yearly {
+		// Trend's checkboxes send kommun once per municipality; the
+		// permalink writes them as one comma-separated list.
+		var all []string
+		for _, v := range c.Context().QueryArgs().PeekMulti(pKommun) {
+			if v := strings.TrimSpace(string(v)); v != "" {
+				all = append(all, v)
+			}
+		}
+		p.Kommun = strings.Join(all, ",")
+		p.Highlight = query(c, pHighlight)
+	}
 	if p.Indicator, err = s.indicatorParam(c, s.defaultIndicator()); err != nil {
 		return p, err
 	}
@@ -178,6 +192,9 @@ func (p viewParams) links(path string) links {
 	}
 	if p.Group != "" && p.Group != report.GroupNetwork {
 		kv = append(kv, pGroup, p.Group)
+	}
+	if p.Highlight != "" {
+		kv = append(kv, pHighlight, p.Highlight)
 	}
 	return linksFor(path, kv...)
 }

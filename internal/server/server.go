@@ -85,6 +85,9 @@ type Server struct {
 	metricsHandler fiber.Handler
 	// security is the header policy set on every response (headers.go).
 	security securityPolicy
+	// countyIx is the pickers' counties and their municipalities in
+	// Swedish order, built on first use.
+	countyIx countyIndex
 }
 
 // now is the server's clock's time.

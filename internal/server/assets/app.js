@@ -184,6 +184,94 @@
     }
   }
 
+  // Search in lists and pickers. Text is compared in lower case with
+  // Swedish rules, anywhere in the name or code ("ström" finds Olofström).
+  function norm(s) { return String(s).toLocaleLowerCase("sv-SE").trim(); }
+
+  // A block marked data-filter-for="ID" holds a search box that narrows
+  // the items (data-filter-text) in element ID: groups (data-filter-group)
+  // with no match are hidden, and <details> groups with a match open.
+  function filters() {
+    document.querySelectorAll("[data-filter-for]").forEach(function (box) {
+      var list = document.getElementById(box.getAttribute("data-filter-for"));
+      var input = box.querySelector("input[type=search]");
+      var count = box.querySelector(".filter-count");
+      if (!list || !input) { return; }
+      box.hidden = false;
+      var openAtStart = [].map.call(list.querySelectorAll("details"), function (d) { return d.open; });
+      var run = function () {
+        var q = norm(input.value), hits = 0;
+        list.querySelectorAll("[data-filter-text]").forEach(function (it) {
+          var hit = q === "" || norm(it.getAttribute("data-filter-text")).indexOf(q) >= 0;
+          it.hidden = !hit;
+          if (hit) { hits++; }
+        });
+        list.querySelectorAll("[data-filter-group]").forEach(function (g, i) {
+          var any = g.querySelector("[data-filter-text]:not([hidden])") !== null;
+          g.hidden = !any;
+          if (g.tagName === "DETAILS") { g.open = q === "" ? openAtStart[i] : any; }
+        });
+        if (count) { count.textContent = q === "" ? "" : hits === 1 ? "1 träff" : hits + " träffar"; }
+      };
+      input.addEventListener("input", run);
+    });
+  }
+
+  // A select marked data-search gets a search box in front of it: typing
+  // hides the options (and county groups) that do not match; Enter picks
+  // the first match, which submits an auto form.
+  function searchableSelects() {
+    document.querySelectorAll("select[data-search]").forEach(function (sel, n) {
+      var label = document.createElement("label");
+      label.className = "picker-search";
+      label.appendChild(document.createTextNode("Sök kommun "));
+      var input = document.createElement("input");
+      input.type = "search";
+      input.autocomplete = "off";
+      input.id = "sok-" + n;
+      label.appendChild(input);
+      var host = sel.closest("label") || sel;
+      host.parentNode.insertBefore(label, host);
+      var first = null;
+      input.addEventListener("input", function () {
+        var q = norm(input.value);
+        first = null;
+        [].forEach.call(sel.options, function (o) {
+          var hit = q === "" || (o.value !== "" && (norm(o.text).indexOf(q) >= 0 || o.value.indexOf(q) === 0));
+          o.hidden = !hit;
+          if (hit && !first && o.value !== "") { first = o; }
+        });
+        sel.querySelectorAll("optgroup").forEach(function (g) {
+          g.hidden = g.querySelector("option:not([hidden])") === null;
+        });
+      });
+      input.addEventListener("keydown", function (e) {
+        if (e.key === "Enter") {
+          e.preventDefault();
+          if (first) {
+            sel.value = first.value;
+            sel.dispatchEvent(new Event("change"));
+          }
+        }
+      });
+    });
+  }
+
+  // A fieldset of checkboxes marked data-max allows that many: once full,
+  // the unchecked boxes are disabled until one is unchecked.
+  function checkboxLimits() {
+    document.querySelectorAll("fieldset[data-max]").forEach(function (fs) {
+      var max = parseInt(fs.getAttribute("data-max"), 10);
+      var boxes = fs.querySelectorAll("input[type=checkbox]");
+      var update = function () {
+        var n = fs.querySelectorAll("input[type=checkbox]:checked").length;
+        boxes.forEach(function (b) { b.disabled = !b.checked && n >= max; });
+      };
+      fs.addEventListener("change", update);
+      update();
+    });
+  }
+
   // On a phone the navigation is one row that scrolls sideways: bring the
   // current page's link into view.
   function showCurrentNav() {
@@ -199,6 +287,9 @@
       document.querySelectorAll("[data-option]").forEach(draw);
     }
     autoSubmit();
+    filters();
+    searchableSelects();
+    checkboxLimits();
     watchPrint();
     showCurrentNav();
   });
