@@ -128,20 +128,20 @@ func TestProfileMedianCounts(t *testing.T) {
 		year   int
 		median float64
 		n      int
-		chartN int // members behind the median of own indexes, 2015 = 100
+		chartN int // members behind the median of own indexes, 2024 = 100
 	}{
-		// 2023: four members; their own indexes to 2015 need their 2015
-		// figures, which the same four have.
+		// 2023: four members, and their own indexes to 2024 (the chart's
+		// base, see chartBase) count the same four; 2024 all twelve.
 		{2023, (13061 + 21694) / 2.0, 4, 4},
-		{2024, 25753, 12, 4},
+		{2024, 25753, 12, 12},
 	}
 	for _, tt := range tests {
 		i := at(tt.year)
 		if pop.Median[i] == nil || !near(*pop.Median[i], tt.median) || pop.MedianN[i] != tt.n {
 			t.Errorf("%d: median %v of %d, want %v of %d", tt.year, pop.Median[i], pop.MedianN[i], tt.median, tt.n)
 		}
-		// In 2024 the other eight members have no 2015 base: the index
-		// median still counts only the four (hollow), never a mix.
+		// Before 2024 only four members have an index: the median counts
+		// them alone (hollow), never a mix.
 		if pop.ChartMedianN[i] != tt.chartN {
 			t.Errorf("%d: chart median counted %d, want %d", tt.year, pop.ChartMedianN[i], tt.chartN)
 		}

@@ -152,12 +152,13 @@ func Profile(ctx context.Context, env *Env, d *Data, code string, g Group, theme
 			chartAggs = aggregateSeries(env.groupSeries(g, in, derive.MeasurePer1000, 0, 0), t.Years)
 		case !ind.Rate && derive.MeasureIndex.Applies(ind):
 			// Counts differ in scale by orders of magnitude: index them to
-			// the first year the municipality has a figure. The network
+			// a year the municipality, its county and riket all have (see
+			// chartBase), so every line is drawn over all its years. The network
 			// line is the median of the members' own indexes (members
 			// without a figure in the base year do not count), so members
 			// without figures in some years cannot make it jump.
 			pi.ChartMeasure = derive.MeasureIndex
-			pi.ChartBase = firstYearAll(t.Years, own)
+			pi.ChartBase = chartBase(t.Years, own, countyS, riket)
 			chartOwn = derive.Index(own, pi.ChartBase)
 			chartCounty = derive.Index(countyS, pi.ChartBase)
 			chartRiket = derive.Index(riket, pi.ChartBase)
@@ -235,6 +236,30 @@ func rankOf(vals map[string]float64, code string) (rank, n int) {
 		}
 	}
 	return rank, n
+}
+
+// chartBase is the index base of a profile chart: the first year in
+// which the municipality, its county and riket all have a figure, so that
+// all three lines are drawn (an index needs its base year); failing that,
+// the first with the county, then the municipality's own first year.
+func chartBase(years []int, own, county, riket derive.Series) int {
+	for _, ss := range [][]derive.Series{{own, county, riket}, {own, county}} {
+		for _, y := range years {
+			if hasYear(ss[0], y) && allHave(y, ss[1:]) {
+				return y
+			}
+		}
+	}
+	return firstYearAll(years, own)
+}
+
+func allHave(y int, ss []derive.Series) bool {
+	for _, s := range ss {
+		if !hasYear(s, y) {
+			return false
+		}
+	}
+	return true
 }
 
 // firstYearAll is the first year in which every series has a value, so an

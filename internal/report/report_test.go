@@ -190,7 +190,12 @@ func TestProfileRanksAndCounty(t *testing.T) {
 	if pop.Riket[j] != nil {
 		t.Error("riket 2023 is not bundled and not all municipalities have 2023: it must be missing")
 	}
-	if pop.ChartBase != 2015 || pop.ChartOwn[0] == nil || *pop.ChartOwn[0] != 100 {
+	// The chart's index base is the first year Olofström, Blekinge (the
+	// sum of its municipalities) and riket (SCB's row) all have: 2024. So
+	// all three lines are drawn; 2015 is 13 170 / 13 000 × 100.
+	last := len(pop.Years) - 1
+	if pop.ChartBase != 2024 || pop.ChartOwn[0] == nil || !near(*pop.ChartOwn[0], 13170.0/13000*100) ||
+		pop.ChartCounty[last] == nil || *pop.ChartCounty[last] != 100 || pop.ChartRiket[last] == nil || *pop.ChartRiket[last] != 100 {
 		t.Errorf("chart index base %d, first %v", pop.ChartBase, pop.ChartOwn[0])
 	}
 }
@@ -228,8 +233,21 @@ func TestTrendAndMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tv.Params.Base != 2015 || *tv.Series[0].Values[0] != 100 || tv.Series[0].Sources[0] == nil {
+	// The default base is the first year the lines, Blekinge (Olofström's
+	// county, summed) and riket all have: 2024, so every line is drawn.
+	last := len(tv.Years) - 1
+	if tv.Params.Base != 2024 || *tv.Series[0].Values[last] != 100 || !near(*tv.Series[0].Values[0], 13170.0/13000*100) || tv.Series[0].Sources[0] == nil {
 		t.Errorf("trend base %d, first %v", tv.Params.Base, tv.Series[0].Values[0])
+	}
+	for _, r := range tv.Refs {
+		if r.Values[last] == nil || (r.Kind != "median" && *r.Values[last] != 100) {
+			t.Errorf("%s not drawn at the base year", r.Name)
+		}
+	}
+	// An explicit base is kept.
+	tv, err = Trend(ctx, env, d, TrendParams{Indicator: "population", Codes: []string{"1060", "0481"}, Measure: derive.MeasureIndex, Base: 2015})
+	if err != nil || tv.Params.Base != 2015 || *tv.Series[0].Values[0] != 100 {
+		t.Errorf("explicit base: %v %v", tv.Params.Base, err)
 	}
 	if _, err := Trend(ctx, env, d, TrendParams{Indicator: "population", Measure: derive.MeasurePer1000}); domain.ErrorCode(err) != domain.CodeInvalid {
 		t.Errorf("per 1000 on trend: %v", err)

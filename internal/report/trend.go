@@ -137,6 +137,19 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 			ss = append(ss, s)
 		}
 		p.Base = firstYearAll(t.Years, ss...)
+		// Prefer a base the county and riket lines have too, so they are
+		// drawn (an index needs its base year).
+		refs := append([]derive.Series(nil), ss...)
+		for _, code := range refRegions(env, p.Codes) {
+			s, _ := env.regionSeries(t, code)
+			refs = append(refs, s)
+		}
+		for _, y := range t.Years {
+			if allHave(y, refs) {
+				p.Base = y
+				break
+			}
+		}
 	}
 	v := &TrendView{Params: p, Indicator: ind, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure), Years: t.Years, Group: g, Precedence: env.Precedence.Describe()}
 	for _, c := range p.Codes {
@@ -160,6 +173,20 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 	return v, nil
 }
 
+// refRegions are the county of the first municipality shown and riket,
+// less any already shown as a line of its own.
+func refRegions(env *Env, codes []string) []string {
+	var out []string
+	for _, c := range codes {
+		if r, ok := env.Regions.Get(c); ok && r.Kind() == domain.KindMunicipality {
+			out = append(out, r.CountyCode)
+			break
+		}
+	}
+	out = append(out, domain.RiketCode)
+	return slices.DeleteFunc(out, func(c string) bool { return slices.Contains(codes, c) })
+}
+
 // trendRefs are the reference lines: the group's median (of the members'
 // own figures or own indexes, year by year over the members that have
 // one), the county of the first municipality shown, and riket.
@@ -173,18 +200,7 @@ func trendRefs(env *Env, t *Table, p TrendParams, g Group) []TrendSeries {
 		med.Sources = append(med.Sources, nil)
 	}
 	refs := []TrendSeries{med}
-	var regions []string
-	for _, c := range p.Codes {
-		if r, ok := env.Regions.Get(c); ok && r.Kind() == domain.KindMunicipality {
-			regions = append(regions, r.CountyCode)
-			break
-		}
-	}
-	regions = append(regions, domain.RiketCode)
-	for _, code := range regions {
-		if slices.Contains(p.Codes, code) {
-			continue // already a line of its own
-		}
+	for _, code := range refRegions(env, p.Codes) {
 		s, summed := env.measured(inputs{values: t}, code, p.Measure, p.Base, 0)
 		kind := "county"
 		if code == domain.RiketCode {

@@ -55,6 +55,7 @@ var a11yRoutes = []a11yRoute{
 	{"import-forhandsgranskning", "{preview}", domain.RoleAdmin, 0},
 	{"admin-kallor", "/admin/kallor", domain.RoleAdmin, 0},
 	{"admin-anvandare", "/admin/anvandare", domain.RoleAdmin, 0},
+	{"admin-medlemmar", "/admin/medlemmar", domain.RoleAdmin, 0},
 }
 
 // a11yWidths are a desk screen and a phone.
