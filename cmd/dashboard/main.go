@@ -25,6 +25,10 @@ import (
 	"os/signal"
 	"syscall"
 
+	// CA roots for HTTPS to SCB and Kolada where the system has none (the
+	// scratch container image); unused when the system has its own.
+	_ "golang.org/x/crypto/x509roots/fallback"
+
 	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
 )
 
