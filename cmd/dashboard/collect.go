@@ -25,11 +25,15 @@ func collect(ctx context.Context, a *app, args []string) error {
 	fs.SetOutput(a.stderr)
 	cfgPath := configFlag(fs)
 	which := fs.String("source", "all", "källa att hämta från (namnet i konfigurationens sources, t.ex. scb) eller all")
+	check := fs.Bool("check", false, "hämta ingenting: jämför konfigurationens tabeller, koder och år med källornas metadata")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return &exitError{code: 2, msg: fmt.Sprintf("collect tar inga argument utöver flaggor (fick %q)", fs.Args())}
+	}
+	if *check {
+		return collectCheck(ctx, a, *cfgPath, *which)
 	}
 	if err := a.load(ctx, *cfgPath, true); err != nil {
 		return err

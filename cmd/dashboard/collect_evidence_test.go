@@ -368,3 +368,79 @@ func TestFinalFigureReplacesPreliminary(t *testing.T) {
 		t.Errorf("the preliminary table overwrote the final figure: %+v", o)
 	}
 }
+
+func TestCollectCheck(t *testing.T) {
+	env, db, scbFake, kolFake, _ := evidenceEnv(t, "")
+	code, out, errs := runCLI(t, env, "collect", "--check")
+	if code != 0 {
+		t.Fatalf("shipped config against the evidence: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	for _, want := range []string{
+		"SCB TAB2597 → state_jobs: ok",
+		"  ok  ArbetsSektor: staten → 0X1 (Staten), via etiketten",
+		"  ok  ArbetsSektor: 1110 → 1110 (statliga affärsverk)",
+		"  ok  Kon (utelämnas): utelämnas → får utelämnas (SCB ger summan)",
+		"  ok  år: 2020–, nyare än TAB3204 → 2025 … 2025 (1)",
+		"  ok  år: 2020– (månad 11) → 2020M11 … 2024M11 (5)",
+		"SCB: allt stämmer (11 poster).",
+		"Kolada N02267 → employment_rate: ok",
+		"  ok  nyckeltal: N02267 → Nyckeltal N02267",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// Metadata only: no data request, no store.
+	if n := len(scbFake.DataCalls()); n != 0 {
+		t.Errorf("--check made %d data requests", n)
+	}
+	for _, c := range kolFake.Calls() {
+		if strings.Contains(c, "/data/") {
+			t.Errorf("--check asked Kolada for data: %s", c)
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("--check created or touched the database (%v)", err)
+	}
+
+	// Wrong codes: every one is named, exit 1.
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("sources:\n  scb:\n    tables:\n")
+	for _, tb := range cfg.Sources.SCB.Tables {
+		switch {
+		case tb.ID == "TAB5838":
+			tb.Select["ArbetsSektor"] = []string{"11", "12"}
+		case tb.ID == "TAB2597":
+			tb.Select["ArbetsSektor"] = []string{"statlig"}
+		case tb.ID == "TAB3204" && tb.Indicator == "industrial_jobs":
+			tb.Select["ContentsCode"] = []string{"000002XX"}
+		}
+		fmt.Fprintf(&b, "      - {id: %s, indicator: %s, select: %s, sum: %q, from: %d, to: %d, month: %d, newer_than: %q, preliminary: %v}\n",
+			tb.ID, tb.Indicator, flowMap(tb.Select), tb.Sum, tb.From, tb.To, tb.Month, tb.NewerThan, tb.Preliminary)
+	}
+	b.WriteString("  kolada:\n    kpis:\n      - {id: N99999, indicator: employment_rate, from: 2020}\n")
+	p := filepath.Join(t.TempDir(), "wrong.yaml")
+	if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env["DASHBOARD_CONFIG"] = p
+	code, out, errs = runCLI(t, env, "collect", "--check")
+	if code != 1 || !strings.Contains(errs, "stämmer inte med källans metadata för scb, kolada") {
+		t.Fatalf("wrong codes: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	for _, want := range []string{
+		`  FEL ArbetsSektor: 12 → saknas; närmast: 11 (statlig förvaltning)`,
+		`  FEL ArbetsSektor: statlig → saknas; närmast: 0X2 (statligt ägda företag), 0X1 (Staten)`,
+		`  FEL ContentsCode: 000002XX → saknas; närmast: 000002XH`,
+		"SCB: 3 av 11 poster stämmer inte.",
+		"  FEL nyckeltal: N99999 → finns inte i Koladas katalog",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

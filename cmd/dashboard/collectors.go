@@ -111,6 +111,11 @@ func (v schedulerView) Sources() []server.SourceInfo {
 	return out
 }
 
+// Check runs the source's configuration check (metadata only).
+func (v schedulerView) Check(ctx context.Context, name string) (domain.ConfigCheck, error) {
+	return v.s.Check(ctx, name)
+}
+
 // Trigger starts the run in the background, bound to the scheduler's life
 // rather than to the request.
 func (v schedulerView) Trigger(name, actor string) error {

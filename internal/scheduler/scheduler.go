@@ -290,3 +290,17 @@ func (s *Scheduler) Status() []SourceStatus {
 	}
 	return out
 }
+
+// Check runs the configuration check of the source's collector (see
+// domain.Checker): metadata only, nothing written.
+func (s *Scheduler) Check(ctx context.Context, name string) (domain.ConfigCheck, error) {
+	src, err := s.lookup(name)
+	if err != nil {
+		return domain.ConfigCheck{}, err
+	}
+	ch, ok := src.Collector.(domain.Checker)
+	if !ok {
+		return domain.ConfigCheck{}, domain.Errorf(domain.CodeInvalid, "Källan "+src.Kind.Label()+" kan inte kontrolleras mot metadata.", fmt.Errorf("scheduler: %s: collector has no Check", name))
+	}
+	return ch.Check(ctx)
+}

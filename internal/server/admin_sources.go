@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -17,6 +18,9 @@ import (
 type Scheduler interface {
 	// Sources lists the configured sources in config order.
 	Sources() []SourceInfo
+	// Check compares the source's configured tables or KPIs with the
+	// source's metadata without fetching figures (domain.Checker).
+	Check(ctx context.Context, name string) (domain.ConfigCheck, error)
 	// Trigger starts a run of the source in the background and returns at
 	// once; the outcome is recorded as a run. A run already going gives a
 	// CodeConflict error, an unknown source CodeNotFound.
@@ -47,6 +51,8 @@ type sourcesContent struct {
 	// DiscrepancyCount is how many there are.
 	Discrepancies    []discrepancyRow
 	DiscrepancyCount int
+	// Checks is the result of "Kontrollera konfigurationen", when asked.
+	Checks []checkView
 }
 
 type sourceView struct {
@@ -79,10 +85,22 @@ type runTableView struct {
 func (s *Server) sourceAdminRoutes(app *fiber.App) {
 	g := app.Group("/admin/kallor", s.requireRole(domain.RoleAdmin))
 	g.Get("", s.adminSourcesPage)
+	g.Post("/kontroll", s.adminCheck)
 	g.Post("/:name/kor", s.adminRunNow)
 }
 
 func (s *Server) adminSourcesPage(c *fiber.Ctx) error {
+	content, err := s.sourcesPage(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, "admin_sources", page{Title: "Källor", Nav: "admin", Content: content})
+}
+
+// sourcesPage builds the sources page's content (the check adds its
+// result to it).
+func (s *Server) sourcesPage(c *fiber.Ctx) (sourcesContent, error) {
 	content := sourcesContent{Precedence: s.deps.Env.Precedence.Describe(), NoSched: s.deps.Scheduler == nil}
 	var infos []SourceInfo
 	if s.deps.Scheduler != nil {
@@ -99,7 +117,7 @@ func (s *Server) adminSourcesPage(c *fiber.Ctx) error {
 		}
 		runs, err := s.deps.Store.Runs(c.UserContext(), in.Name, runsShown)
 		if err != nil {
-			return err
+			return content, err
 		}
 		for _, r := range runs {
 			v.Runs = append(v.Runs, viewRun(r))
@@ -118,10 +136,9 @@ func (s *Server) adminSourcesPage(c *fiber.Ctx) error {
 	}
 	var err error
 	if content.Discrepancies, content.DiscrepancyCount, err = s.discrepancyRows(c); err != nil {
-		return err
+		return content, err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, "admin_sources", page{Title: "Källor", Nav: "admin", Content: content})
+	return content, nil
 }
 
 func (s *Server) adminRunNow(c *fiber.Ctx) error {

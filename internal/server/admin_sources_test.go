@@ -18,6 +18,7 @@ import (
 // fakeScheduler lists two sources and records the runs it is asked for.
 type fakeScheduler struct {
 	mu       sync.Mutex
+	checks   []string
 	triggers []string
 	busy     map[string]bool
 }
@@ -29,6 +30,21 @@ func (f *fakeScheduler) Sources() []server.SourceInfo {
 		{Name: "kolada", Kind: domain.SourceKolada, Spec: "CRON_TZ=Europe/Stockholm 30 4 2 * *", Schedule: "den 2 varje månad kl. 04:30 (Europe/Stockholm)",
 			Enabled: true, Running: true, Next: time.Date(2025, 12, 2, 3, 30, 0, 0, time.UTC), Items: []string{"N00914: Förvärvsarbetande 20–64 år, andel (från 2010)"}},
 	}
+}
+
+// Check answers as the real check would for the old wrong sector code:
+// SCB has one wrong item, Kolada none.
+func (f *fakeScheduler) Check(_ context.Context, name string) (domain.ConfigCheck, error) {
+	f.mu.Lock()
+	f.checks = append(f.checks, name)
+	f.mu.Unlock()
+	if name == "scb" {
+		return domain.ConfigCheck{Source: "scb", Items: []domain.CheckItem{
+			{Ref: "TAB638", Indicator: "population", Lines: []domain.CheckLine{{Subject: "ContentsCode", Want: "BE0101N1", Found: "BE0101N1 (Folkmängd)", OK: true}}},
+			{Ref: "TAB5838", Indicator: "state_jobs", Lines: []domain.CheckLine{{Subject: "ArbetsSektor", Want: "12", Found: "saknas; närmast: 11 (statlig förvaltning) <i>x</i>"}}},
+		}}, nil
+	}
+	return domain.ConfigCheck{Source: name, Items: []domain.CheckItem{{Ref: "N02267", Indicator: "employment_rate", Lines: []domain.CheckLine{{Subject: "nyckeltal", Want: "N02267", Found: "Sysselsättningsgrad 20-64 år, andel (%)", OK: true}}}}}, nil
 }
 
 func (f *fakeScheduler) Trigger(name, actor string) error {
@@ -194,5 +210,45 @@ func TestAdminSourcesWithoutScheduler(t *testing.T) {
 	resp := admin.post("/admin/kallor/scb/kor", nil)
 	if body := readBody(t, resp); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(errorText(body), "Schemaläggaren är inte igång") {
 		t.Errorf("post: %d %q", resp.StatusCode, errorText(body))
+	}
+}
+
+func TestAdminCheckButton(t *testing.T) {
+	sched := &fakeScheduler{}
+	inst := startWithScheduler(t, sched)
+	admin := login(t, inst, "ada", domain.RoleAdmin)
+	if _, page := admin.get("/admin/kallor"); !strings.Contains(page, `action="/admin/kallor/kontroll"`) {
+		t.Fatal("the page has no check button")
+	}
+	if resp := admin.post("/admin/kallor/kontroll", url.Values{"csrf": {""}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("without CSRF: %d", resp.StatusCode)
+	}
+	analyst := login(t, inst, "ana", domain.RoleAnalyst)
+	if resp := analyst.post("/admin/kallor/kontroll", nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("analyst: %d", resp.StatusCode)
+	}
+	sched.mu.Lock()
+	n := len(sched.checks)
+	sched.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("checks run without an admin and a token: %d", n)
+	}
+	resp := admin.post("/admin/kallor/kontroll", nil)
+	page := readBody(t, resp)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("check: %d %s", resp.StatusCode, errorText(page))
+	}
+	text := html.UnescapeString(page)
+	for _, want := range []string{"Kontroll: SCB", "1 av 2 poster stämmer inte.", "TAB5838 → state_jobs", "<strong>FEL</strong>",
+		"saknas; närmast: 11 (statlig förvaltning) <i>x</i>", "Kontroll: Kolada", "Allt stämmer (1 poster)."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "<i>x</i>") {
+		t.Error("a source's text reached the page unescaped")
+	}
+	if len(sched.Triggers()) != 0 {
+		t.Error("the check started a run")
 	}
 }

@@ -83,6 +83,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls = append(s.calls, r.RequestURI)
 	s.mu.Unlock()
+	if ids, ok := strings.CutPrefix(r.URL.Path, "/v3/kpi/"); ok {
+		s.catalogue(w, ids)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/v3/data/kpi/")
 	parts := strings.Split(rest, "/")
 	if !ok || len(parts) != 3 || parts[1] != "year" {
@@ -133,4 +137,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(doc)
+}
+
+// catalogue answers /v3/kpi/{ids} with an entry per known KPI.
+func (s *Server) catalogue(w http.ResponseWriter, ids string) {
+	var vals []map[string]any
+	for _, id := range strings.Split(ids, ",") {
+		if _, ok := s.KPIs[id]; ok {
+			vals = append(vals, map[string]any{"id": id, "title": "Nyckeltal " + id})
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"count": len(vals), "values": vals})
 }
