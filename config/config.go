@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -332,6 +333,12 @@ func (c *Config) Validate() error {
 		}
 		if ind.Decimals < 0 || ind.Decimals > 6 {
 			bad(key+".decimals", "%d is outside 0..6", ind.Decimals)
+		}
+		if pl := ind.Plausible; pl.Min != nil && pl.Max != nil && *pl.Min > *pl.Max {
+			bad(key+".plausible", "min %v is above max %v", *pl.Min, *pl.Max)
+		}
+		if pl := ind.Plausible; pl.MaxChange < 0 || math.IsNaN(pl.MaxChange) {
+			bad(key+".plausible.max_change", "%v must be a share ≥ 0 (0.5 = ±50 %%)", pl.MaxChange)
 		}
 		if !themes[ind.Theme] {
 			bad(key+".theme", "%q is not one of the themes (%s)", ind.Theme, strings.Join(themeIDs, ", "))

@@ -84,17 +84,23 @@ func describeItem(cat *domain.Catalogue, id, indicator string, from, to int) str
 // store is also the lease holder, so instances sharing a database split
 // the work.
 func (a *app) newScheduler(retry scheduler.Retry, onChange func(), runs scheduler.RunRecorder) (*scheduler.Scheduler, error) {
+	cat := a.cfg.Catalogue()
 	return scheduler.New(scheduler.Config{
 		Sources:   a.sources(),
 		Store:     a.store,
 		Leaser:    a.store,
-		Catalogue: a.cfg.Catalogue(),
+		Catalogue: cat,
 		Regions:   a.cfg.RegionIndex(),
 		Log:       a.log,
 		Retry:     retry,
 		OnChange:  onChange,
 		Metrics:   runs,
 		Clock:     a.clock,
+		// An implausible figure (config indicators[].plausible) means the
+		// table was not understood: it fails that table, the others land.
+		TableCheck: func(_ string, u domain.Unit) error {
+			return cat.CheckPlausible(u.Ref, u.Observations)
+		},
 	})
 }
 

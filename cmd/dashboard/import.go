@@ -62,6 +62,7 @@ func importCmd(ctx context.Context, a *app, args []string) error {
 	dryRun := fs.Bool("dry-run", false, "visa bara vad filen skulle ändra; spara inget")
 	indicator := fs.String("indicator", "", "indikatorns id för blad som inte anger den (se indikatorlistan)")
 	actor := fs.String("user", "", "vem som importerar, för importlistan (standard: användaren som kör kommandot)")
+	acceptLarge := fs.Bool("accept-large-changes", false, "spara även när siffror ändras mer än indikatorns max_change (granska varningarna först)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -91,7 +92,7 @@ func importCmd(ctx context.Context, a *app, args []string) error {
 	}
 	env := a.env()
 	_, err = runImport(ctx, a.store, f, importRequest{
-		FileName: filepath.Base(path), Indicator: *indicator, Actor: *actor, DryRun: *dryRun, At: a.clock.Now(),
+		FileName: filepath.Base(path), Indicator: *indicator, Actor: *actor, DryRun: *dryRun, AcceptLarge: *acceptLarge, At: a.clock.Now(),
 		Options: excel.Options{Regions: env.Regions, Catalogue: env.Catalogue, Limits: uploadLimits(a.cfg.Upload)},
 	}, a.stdout)
 	if err == nil && !*dryRun {
@@ -110,7 +111,10 @@ type importStore interface {
 type importRequest struct {
 	FileName, Indicator, Actor string
 	DryRun                     bool
-	At                         time.Time
+	// AcceptLarge says the analyst has looked at the changes beyond the
+	// indicators' max_change; without it such a file is not written.
+	AcceptLarge bool
+	At          time.Time
 	// Options carries the regions, catalogue and limits; the rest is
 	// filled in from the request.
 	Options excel.Options
@@ -136,16 +140,25 @@ func runImport(ctx context.Context, st importStore, r io.Reader, req importReque
 	switch {
 	case len(res.Observations) == 0:
 		// Nothing to compare; the preview still lists sheets and rejects.
-	case req.DryRun:
-		diff, err = st.Preview(ctx, b)
 	default:
-		diff, err = st.Apply(ctx, b)
+		diff, err = st.Preview(ctx, b)
 	}
 	if err != nil {
 		return diff, err
 	}
 	p := &printer{w: w, regions: opts.Regions, catalogue: opts.Catalogue}
+	large := domain.LargeChanges(diff, opts.Catalogue)
+	if !req.DryRun && len(res.Observations) > 0 && (len(large) == 0 || req.AcceptLarge) {
+		if diff, err = st.Apply(ctx, b); err != nil {
+			return diff, err
+		}
+		large = domain.LargeChanges(diff, opts.Catalogue)
+	}
 	p.preview(req.FileName, res, diff)
+	p.largeChanges(large)
+	if !req.DryRun && len(large) > 0 && !req.AcceptLarge {
+		return diff, &exitError{code: 1, msg: fmt.Sprintf("%s ändrar %d siffror mer än rimligt (se varningarna). Inget har sparats. Granska dem och kör igen med --accept-large-changes om de stämmer.", req.FileName, len(large))}
+	}
 	if len(res.Observations) == 0 {
 		msg := req.FileName + " har inga giltiga rader att importera. Inget har sparats."
 		if needsIndicator(res.Sheets) {

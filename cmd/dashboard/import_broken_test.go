@@ -83,3 +83,26 @@ func TestImportCommandRefusesBrokenSheet(t *testing.T) {
 		t.Errorf("store changed by a refused file")
 	}
 }
+
+// TestImportCommandLargeChangeNeedsAcceptance: half of Oxelösund's real
+// 2016 population is plausible but a change beyond max_change: the preview
+// warns, a real import without --accept-large-changes writes nothing, with
+// it the figure is written.
+func TestImportCommandLargeChangeNeedsAcceptance(t *testing.T) {
+	figs := realFigures(t)
+	path := filepath.Join(t.TempDir(), "halva.xlsx")
+	writeWorkbook(t, path, []any{"0481", 2016, "population", float64(int(figs["0481"][2016] / 2))})
+	dbPath, env := prepared(t)
+	figs0, batches0 := storeState(t, dbPath)
+	code, out, errOut := cli(t, env, "", "import", path)
+	if code != 1 || !strings.Contains(out, "Varning: 1 siffror ändras mer än rimligt") || !strings.Contains(out+errOut, "--accept-large-changes") {
+		t.Fatalf("without acceptance: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if figs1, batches1 := storeState(t, dbPath); !sameLines(figs0, figs1) || !sameLines(batches0, batches1) {
+		t.Fatal("store changed without acceptance")
+	}
+	code, out, errOut = cli(t, env, "", "import", "--accept-large-changes", path)
+	if code != 0 || !strings.Contains(out, "Sparad som import") {
+		t.Fatalf("with acceptance: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}

@@ -70,6 +70,18 @@ func (p *printer) preview(file string, res excel.Result, d domain.Diff) {
 	}
 }
 
+// largeChanges lists the changes beyond the indicators' max_change.
+func (p *printer) largeChanges(large []domain.Change) {
+	if len(large) == 0 {
+		return
+	}
+	p.line(fmt.Sprintf("Varning: %d siffror ändras mer än rimligt mot den som visas nu (kommun, indikator, år: före → efter):", len(large)))
+	for _, c := range large {
+		p.line(fmt.Sprintf("  %s %s, %s, %d: %s → %s", c.Key.Municipality, p.regions.Name(c.Key.Municipality),
+			c.Key.Indicator, c.Key.Year, numfmt.Number(*c.Old, -1), numfmt.Number(c.New, -1)))
+	}
+}
+
 func layoutName(l string) string {
 	switch l {
 	case excel.LayoutLong:

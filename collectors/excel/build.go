@@ -200,7 +200,16 @@ func (b *builder) unit(id string) string {
 // add keeps one figure. The same cell twice with the same figure is one
 // observation; with different figures neither is kept, and both rows are
 // rejected naming each other, because the reader cannot know which is right.
+//
+// A figure the indicator's plausibility rules exclude (config
+// indicators[].plausible) is rejected with the reason and never stored.
 func (b *builder) add(sheet, row, colIdx int, col string, k domain.Key, v float64) {
+	if ind, ok := b.cat.Get(k.Indicator); ok {
+		if why := ind.Implausible(v); why != "" {
+			b.reject(sheet, row, colIdx, col, formatNumber(v), why)
+			return
+		}
+	}
 	e, dup := b.seen[k]
 	if !dup {
 		b.obs = append(b.obs, domain.Observation{Municipality: k.Municipality, Indicator: k.Indicator, Year: k.Year, Value: v, Source: b.src})

@@ -41,6 +41,8 @@ type Indicator struct {
 	// the indicator it splits.
 	Gender string `json:"-" yaml:"-"`
 	Base   string `json:"-" yaml:"-"`
+	// Plausible bounds what a figure can be; see Plausibility.
+	Plausible Plausibility `json:"plausible" yaml:"plausible"`
 }
 
 // Theme is one of the network's focus areas (Befolkning, Arbetsmarknad,

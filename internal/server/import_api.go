@@ -64,16 +64,19 @@ type apiSheet struct {
 }
 
 type apiPreview struct {
-	ID             string      `json:"id"`
-	FileName       string      `json:"file_name"`
-	User           string      `json:"user"`
-	ExpiresAt      time.Time   `json:"expires_at"`
-	Figures        int         `json:"figures"`
-	NeedsIndicator bool        `json:"needs_indicator"`
-	DiffHash       string      `json:"diff_hash"`
-	Diff           apiDiff     `json:"diff"`
-	Rejects        []apiReject `json:"rejects"`
-	Sheets         []apiSheet  `json:"sheets"`
+	ID             string    `json:"id"`
+	FileName       string    `json:"file_name"`
+	User           string    `json:"user"`
+	ExpiresAt      time.Time `json:"expires_at"`
+	Figures        int       `json:"figures"`
+	NeedsIndicator bool      `json:"needs_indicator"`
+	DiffHash       string    `json:"diff_hash"`
+	Diff           apiDiff   `json:"diff"`
+	// LargeChanges are changes beyond the indicators' max_change; confirm
+	// then needs accept_large_changes=true.
+	LargeChanges []apiChange `json:"large_changes"`
+	Rejects      []apiReject `json:"rejects"`
+	Sheets       []apiSheet  `json:"sheets"`
 }
 
 func toAPIRejects(rs []excel.Reject) []apiReject {
@@ -100,7 +103,8 @@ func (s *Server) apiPreviewOf(c *fiber.Ctx, pi domain.PendingImport, p *importPa
 	}
 	return apiPreview{ID: pi.ID, FileName: p.FileName, User: pi.UserName, ExpiresAt: pi.ExpiresAt, Figures: len(p.Observations),
 		NeedsIndicator: p.needsIndicator(), DiffHash: diffHash(diff), Diff: toAPIDiff(diff),
-		Rejects: toAPIRejects(p.Rejects), Sheets: toAPISheets(p.Sheets)}, nil
+		LargeChanges: toAPIDiff(domain.Diff{Changes: domain.LargeChanges(diff, s.deps.Env.Catalogue)}).Changes,
+		Rejects:      toAPIRejects(p.Rejects), Sheets: toAPISheets(p.Sheets)}, nil
 }
 
 func noStore(c *fiber.Ctx) { c.Set(fiber.HeaderCacheControl, "no-store") }
@@ -160,7 +164,8 @@ func (s *Server) apiImportConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	hash := strings.Clone(c.FormValue("diff_hash", c.Query("diff_hash")))
-	diff, err := s.confirmImport(c, pi, p, hash)
+	accept := strings.Clone(c.FormValue("accept_large_changes", c.Query("accept_large_changes")))
+	diff, err := s.confirmImport(c, pi, p, hash, accept == "1" || accept == "true")
 	if err != nil {
 		var stale *stalePreview
 		if errors.As(err, &stale) {

@@ -76,7 +76,7 @@ func (s *Server) importConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.confirmImport(c, pi, p, strings.Clone(c.FormValue("hash")))
+	res, err := s.confirmImport(c, pi, p, strings.Clone(c.FormValue("hash")), c.FormValue("granskat") == "1")
 	if err != nil {
 		var stale *stalePreview
 		if errors.As(err, &stale) {
@@ -97,23 +97,27 @@ type stalePreview struct{ diff domain.Diff }
 func (e *stalePreview) Error() string { return "import: preview is stale" }
 
 // confirmImport is the confirm step shared by the page and the API.
-func (s *Server) confirmImport(c *fiber.Ctx, pi domain.PendingImport, p *importPayload, wantHash string) (domain.Diff, error) {
+// acceptedLarge says the analyst ticked that the changes beyond the
+// indicators' max_change were looked at; without it such a file is not
+// written.
+func (s *Server) confirmImport(c *fiber.Ctx, pi domain.PendingImport, p *importPayload, wantHash string, acceptedLarge bool) (domain.Diff, error) {
 	ctx := c.UserContext()
 	u := s.user(c)
 	if len(p.Observations) == 0 {
 		return domain.Diff{}, domain.Invalid("filen har inga giltiga rader att importera; inget har sparats")
 	}
 	b := p.batch(u.Name)
-	if wantHash != "" {
-		diff, err := s.deps.Store.Preview(ctx, b)
-		if err != nil {
-			return domain.Diff{}, err
-		}
-		if diffHash(diff) != wantHash {
-			return domain.Diff{}, &stalePreview{diff: diff}
-		}
+	diff, err := s.deps.Store.Preview(ctx, b)
+	if err != nil {
+		return domain.Diff{}, err
 	}
-	diff, err := s.deps.Store.Apply(ctx, b)
+	if wantHash != "" && diffHash(diff) != wantHash {
+		return domain.Diff{}, &stalePreview{diff: diff}
+	}
+	if n := len(domain.LargeChanges(diff, s.deps.Env.Catalogue)); n > 0 && !acceptedLarge {
+		return domain.Diff{}, domain.Invalid("%d siffror ändras mer än rimligt mot dem som visas nu. Granska varningarna och kryssa i att du har gjort det innan du bekräftar; inget har sparats", n)
+	}
+	diff, err = s.deps.Store.Apply(ctx, b)
 	if err != nil {
 		return domain.Diff{}, err
 	}

@@ -115,15 +115,17 @@ type previewContent struct {
 	Diff                         domain.Diff
 	Changes                      []changeRow
 	HiddenChanges                int
-	Rejects                      []excel.Reject
-	RejectCount, HiddenRejects   int
-	Sheets                       []sheetRow
-	NeedsIndicator               bool
-	Indicators                   []option
-	CanConfirm                   bool
-	Hash                         string
-	Notice                       string
-	Error                        string
+	// LargeChanges are the warnings the analyst must tick before confirming.
+	LargeChanges               []changeRow
+	Rejects                    []excel.Reject
+	RejectCount, HiddenRejects int
+	Sheets                     []sheetRow
+	NeedsIndicator             bool
+	Indicators                 []option
+	CanConfirm                 bool
+	Hash                       string
+	Notice                     string
+	Error                      string
 }
 
 func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff domain.Diff) previewContent {
@@ -139,18 +141,10 @@ func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff dom
 			v.HiddenChanges++
 			continue
 		}
-		row := changeRow{Code: c.Key.Municipality, Name: env.Regions.Name(c.Key.Municipality), Indicator: c.Key.Indicator,
-			Year: c.Key.Year, Kind: string(c.Kind), KindLabel: changeKindLabel(c.Kind), New: exact(c.New), Old: "–", OldFrom: "–"}
-		if ind, ok := env.Catalogue.Get(c.Key.Indicator); ok {
-			row.Indicator = ind.Name
-		}
-		if c.Old != nil {
-			row.Old = exact(*c.Old)
-		}
-		if c.OldFrom != nil {
-			row.OldFrom = s.shortSource(c.OldFrom)
-		}
-		v.Changes = append(v.Changes, row)
+		v.Changes = append(v.Changes, s.changeRowOf(c))
+	}
+	for _, c := range domain.LargeChanges(diff, env.Catalogue) {
+		v.LargeChanges = append(v.LargeChanges, s.changeRowOf(c))
 	}
 	v.Rejects = p.Rejects
 	if len(v.Rejects) > maxShownRejects {
@@ -165,6 +159,23 @@ func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff dom
 	}
 	v.Indicators = s.indicatorOptions(p.Indicator, nil)
 	return v
+}
+
+// changeRowOf is one change as the preview's tables show it.
+func (s *Server) changeRowOf(c domain.Change) changeRow {
+	env := s.deps.Env
+	row := changeRow{Code: c.Key.Municipality, Name: env.Regions.Name(c.Key.Municipality), Indicator: c.Key.Indicator,
+		Year: c.Key.Year, Kind: string(c.Kind), KindLabel: changeKindLabel(c.Kind), New: exact(c.New), Old: "–", OldFrom: "–"}
+	if ind, ok := env.Catalogue.Get(c.Key.Indicator); ok {
+		row.Indicator = ind.Name
+	}
+	if c.Old != nil {
+		row.Old = exact(*c.Old)
+	}
+	if c.OldFrom != nil {
+		row.OldFrom = s.shortSource(c.OldFrom)
+	}
+	return row
 }
 
 func layoutLabel(l string) string {
