@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,6 +52,11 @@ type Config struct {
 	// "https://www.olofstrom.se" or "https://*.oxelosund.se") allowed to
 	// embed the pages in a frame. Empty (the default): no site may.
 	FrameAncestors []string `yaml:"frame_ancestors"`
+	// TrustedProxies lists the reverse proxies (addresses or CIDR ranges,
+	// e.g. "127.0.0.1" or "10.0.0.0/8") whose X-Forwarded-For header names
+	// the client. Empty (the default): the header is ignored and the peer
+	// address counts, so a client cannot choose its own address.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 
 	Network    Network             `yaml:"network"`
 	Precedence []domain.SourceKind `yaml:"precedence"`
@@ -439,6 +445,9 @@ func (c *Config) Validate() error {
 			bad(key+".to", "%d is before from (%d)", k.To, k.From)
 		}
 	}
+	if _, err := c.TrustedProxyPrefixes(); err != nil {
+		bad("trusted_proxies", "%v", err)
+	}
 	for i, o := range c.FrameAncestors {
 		if err := checkOrigin(o); err != nil {
 			bad(fmt.Sprintf("frame_ancestors[%d]", i), "%q: %v", o, err)
@@ -559,6 +568,24 @@ func parseRegions(b []byte) ([]domain.Region, error) {
 			return nil, fmt.Errorf("bad region code %q", r[0])
 		}
 		out = append(out, domain.Region{Code: r[0], Name: r[1], CountyCode: r[2]})
+	}
+	return out, nil
+}
+
+// TrustedProxyPrefixes parses trusted_proxies: each entry an address (one
+// host) or a CIDR range.
+func (c *Config) TrustedProxyPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for i, s := range c.TrustedProxies {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("[%d] %q is neither an address nor a CIDR range", i, s)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 	}
 	return out, nil
 }

@@ -54,13 +54,17 @@ func serve(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	proxies, err := a.cfg.TrustedProxyPrefixes() // validated with the config
+	if err != nil {
+		return err
+	}
 	app, _, err := server.New(server.Deps{
 		Store: a.store, Env: env, Data: data, Log: a.log, Clock: a.clock,
 		PublicPages: a.cfg.PublicPages, SecureCookies: a.cfg.SecureCookies,
 		Members: memberReg, ReportedMembers: a.cfg.Network.ReportedMembers, ReportedSource: a.cfg.Network.ReportedSource,
 		Upload: uploadLimits(a.cfg.Upload), DescribeSource: bundled.Describe,
 		Scheduler: schedulerView{sched}, Metrics: reg, MetricsAdminOnly: a.cfg.MetricsAdminOnly,
-		FrameAncestors: a.cfg.FrameAncestors,
+		FrameAncestors: a.cfg.FrameAncestors, TrustedProxies: proxies,
 	})
 	if err != nil {
 		return err

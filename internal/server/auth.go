@@ -9,7 +9,6 @@ import (
 	"errors"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -88,12 +87,13 @@ func (s *Server) basicUser(c *fiber.Ctx) (*domain.User, error) {
 	return s.checkPassword(c, name, pw)
 }
 
-// checkPassword verifies a name and password, rate-limited per client
-// address and per name.
+// checkPassword verifies a name and password, slowed per name and client
+// address after failures (loginThrottle).
 func (s *Server) checkPassword(c *fiber.Ctx, name, pw string) (*domain.User, error) {
-	ip := c.IP()
-	if !s.logins.allow(ip, name, s.now()) {
-		return nil, fiber.NewError(fiber.StatusTooManyRequests, "för många inloggningsförsök")
+	ip := s.clientIP(c)
+	if wait := s.logins.wait(ip, name, s.now()); wait > 0 {
+		s.log.Info("login throttled", "user", name, "ip", ip, "wait", wait)
+		return nil, throttled(c, wait)
 	}
 	u, err := s.deps.Store.UserByName(c.UserContext(), name)
 	if err != nil {
@@ -109,7 +109,7 @@ func (s *Server) checkPassword(c *fiber.Ctx, name, pw string) (*domain.User, err
 		s.log.Info("login failed", "user", name, "ip", ip)
 		return nil, domain.Errorf(domain.CodeUnauthorized, "fel användarnamn eller lösenord", nil)
 	}
-	s.logins.succeed(ip, name)
+	s.logins.succeed(name)
 	return &u, nil
 }
 
@@ -163,52 +163,4 @@ func checkCSRF(c *fiber.Ctx, sess *domain.Session) error {
 		return domain.Errorf(domain.CodeForbidden, "formuläret har gått ut eller kom från en annan webbplats; ladda om sidan och försök igen", errors.New("csrf token mismatch"))
 	}
 	return nil
-}
-
-// loginLimiter counts failed logins per address and per name in a sliding
-// window; a success clears the name's count.
-type loginLimiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	fails  map[string][]time.Time
-}
-
-func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{max: 5, window: 15 * time.Minute, fails: map[string][]time.Time{}}
-}
-
-func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
-	var keep []time.Time
-	for _, t := range l.fails[key] {
-		if now.Sub(t) < l.window {
-			keep = append(keep, t)
-		}
-	}
-	if len(keep) == 0 {
-		delete(l.fails, key)
-	} else {
-		l.fails[key] = keep
-	}
-	return keep
-}
-
-func (l *loginLimiter) allow(ip, name string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	// An address may try several names, so its limit is wider.
-	return len(l.recent("ip:"+ip, now)) < 4*l.max && len(l.recent("user:"+name, now)) < l.max
-}
-
-func (l *loginLimiter) fail(ip, name string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fails["ip:"+ip] = append(l.recent("ip:"+ip, now), now)
-	l.fails["user:"+name] = append(l.recent("user:"+name, now), now)
-}
-
-func (l *loginLimiter) succeed(_, name string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, "user:"+name)
 }

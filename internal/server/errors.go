@@ -45,7 +45,7 @@ func swedishFor(err error, status int) string {
 			// wrapping the 413).
 			return domain.UserMessage(err, "Filen eller formuläret är för stort.")
 		case fiber.StatusTooManyRequests:
-			return "För många försök. Vänta en stund och försök igen."
+			return domain.UserMessage(err, "För många försök. Vänta en stund och försök igen.")
 		}
 	}
 	if status >= 500 {

@@ -37,13 +37,17 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	}
 	u, err := s.checkPassword(c, name, c.FormValue("losenord"))
 	if err != nil {
-		if code := domain.ErrorCode(err); code != domain.CodeUnauthorized {
+		status, msg := statusOf(err), "Fel användarnamn eller lösenord."
+		switch {
+		case status == fiber.StatusTooManyRequests:
+			msg = swedishFor(err, status)
+		case domain.ErrorCode(err) != domain.CodeUnauthorized:
 			return err
 		}
 		tok := randomToken()
 		s.setCookie(c, loginCSRFCookie, tok, 3600)
-		c.Status(fiber.StatusUnauthorized)
-		return s.render(c, "login", page{Title: "Logga in", Content: loginContent{Next: next, CSRF: tok, Name: name, Error: "Fel användarnamn eller lösenord."}})
+		c.Status(status)
+		return s.render(c, "login", page{Title: "Logga in", Content: loginContent{Next: next, CSRF: tok, Name: name, Error: msg}})
 	}
 	tok := randomToken()
 	now := s.now()

@@ -7,6 +7,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -61,6 +62,9 @@ type Deps struct {
 	// Scheduler runs the open-data collectors; the sources page lists it
 	// and its "Kör nu" button triggers it. nil: the page says it is off.
 	Scheduler Scheduler
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (config trusted_proxies); empty: the header is ignored.
+	TrustedProxies []netip.Prefix
 	// FrameAncestors lists the origins (https://www.example.se) allowed to
 	// show the pages in a frame (config frame_ancestors); empty: none.
 	FrameAncestors []string
@@ -78,7 +82,7 @@ type Server struct {
 	log    *slog.Logger
 	pages  *pageSet
 	cache  *pageCache
-	logins *loginLimiter
+	logins *loginThrottle
 	clock  clock.Clock
 	known  knownRoutes // route patterns, for the metrics labels
 	// metricsHandler is the registry's exposition as a Fiber handler.
@@ -104,7 +108,7 @@ func New(d Deps) (*fiber.App, *Server, error) {
 	if d.Metrics == nil {
 		d.Metrics = metrics.NewRegistry()
 	}
-	s := &Server{deps: d, log: d.Log, cache: newPageCache(512), logins: newLoginLimiter(), clock: d.Clock,
+	s := &Server{deps: d, log: d.Log, cache: newPageCache(512), logins: newLoginThrottle(), clock: d.Clock,
 		security: newSecurityPolicy(d.FrameAncestors, d.SecureCookies), metricsHandler: adaptor.HTTPHandler(d.Metrics.Handler())}
 	pages, err := loadPages(s.sourceFuncs())
 	if err != nil {
