@@ -5,15 +5,16 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
 // Line is one series over the years.
 type Line struct {
 	Name   string
 	Values []*float64 // aligned with LinesInput.Years; nil = gap
-	// Kind picks a fixed style for reference series ("median", "mean",
-	// "county", "riket", "selected"); "" takes the next palette colour.
-	Kind string
+	// Kind picks a fixed style for reference series and the selected
+	// municipality; domain.RefNone takes the next palette colour.
+	Kind domain.RefKind
 	// Hollow, aligned with Values, marks points drawn as hollow circles:
 	// a group median that counted fewer than all the group's members.
 	// Other points are filled, so the difference shows.
@@ -63,9 +64,9 @@ func Lines(in LinesInput) (*Chart, error) {
 		data := lineData(l.Values, l.Hollow, 6)
 		colour, dash, width, symbol := "", "solid", float32(2), "circle"
 		switch l.Kind {
-		case "selected":
+		case domain.RefSelected:
 			colour, width = ColourSelected, 3
-		case "median", "mean", "county", "riket":
+		case domain.RefMedian, domain.RefMean, domain.RefCounty, domain.RefRiket:
 			colour, dash = refColour(l.Kind), refDash(l.Kind)
 		default:
 			colour, symbol = Palette[next%len(Palette)], Symbols[next%len(Symbols)]

@@ -3,6 +3,7 @@ package charts
 import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
 // Bar is one municipality in a ranking.
@@ -15,7 +16,7 @@ type Bar struct {
 
 // RefLine is a horizontal reference: network median, mean, county, riket.
 type RefLine struct {
-	Kind  string // "median", "mean", "county", "riket"
+	Kind  domain.RefKind // median, mean, county or riket
 	Label string
 	Value *float64
 }
@@ -116,25 +117,25 @@ func (in RankingInput) shift(v *float64) *float64 {
 	return &d
 }
 
-func refColour(kind string) string {
+func refColour(kind domain.RefKind) string {
 	switch kind {
-	case "median":
+	case domain.RefMedian:
 		return ColourMedian
-	case "mean":
+	case domain.RefMean:
 		return ColourMean
-	case "county":
+	case domain.RefCounty:
 		return ColourCounty
-	case "riket":
+	case domain.RefRiket:
 		return ColourRiket
 	}
 	return ColourMean
 }
 
-func refDash(kind string) string {
+func refDash(kind domain.RefKind) string {
 	switch kind {
-	case "median":
+	case domain.RefMedian:
 		return "solid"
-	case "mean":
+	case domain.RefMean:
 		return "dashed"
 	}
 	return "dotted"

@@ -39,7 +39,7 @@ type RankRow struct {
 
 // Ref is a reference line: network median and mean, the county, riket.
 type Ref struct {
-	Kind  string // "median", "mean", "county", "riket"
+	Kind  domain.RefKind // median, mean, county or riket
 	Label string
 	Value *float64
 	Note  string // e.g. "summa av länets kommuner", "7 av 11 medlemmar"
@@ -123,25 +123,11 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	if !ok {
 		return nil, domain.NotFound("indikatorn %q finns inte", p.Indicator)
 	}
-	if p.Measure == "" {
-		p.Measure = derive.MeasureAbsolute
-	}
-	// A measure that does not fit the indicator (per 1 000 of the
-	// population itself) gives the nearest one that does, with a note,
-	// rather than an error page for a link that was merely stale.
-	measureNote := ""
-	if !p.Measure.Applies(ind) {
-		fitted := nearestMeasure(ind, p.Measure)
-		measureNote = "Måttet " + p.Measure.Label() + " passar inte " + ind.Name + "; sidan visar " + fitted.Label() + " i stället."
-		p.Measure = fitted
-	}
-	var sel *domain.Region
-	if p.Kommun != "" {
-		r, ok := env.Regions.Get(p.Kommun)
-		if !ok || r.Kind() != domain.KindMunicipality {
-			return nil, domain.NotFound("kommunen %q finns inte", p.Kommun)
-		}
-		sel = &r
+	var measureNote string
+	p.Measure, measureNote = fitMeasure(ind, p.Measure)
+	sel, err := env.municipality(p.Kommun)
+	if err != nil {
+		return nil, err
 	}
 	disc, err := env.discrepancies(ctx, d)
 	if err != nil {
@@ -188,31 +174,70 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	}
 	rankRows(v.Rows)
 	v.RowSources = len(distinctSources(v.Rows)) > 1
+	v.Refs = env.compareRefs(in, g, sel, p)
+	v.Sources = compareSources(in, codes, sel, p)
+	return v, nil
+}
 
-	// The group's median and mean of the members' own measured figures
-	// (own changes, own indexes), over the members that have one.
-	agg, ok := aggregateYear(env.groupSeries(g, in, p.Measure, p.Base, p.Period), p.Year)
-	v.Refs = append(v.Refs,
-		Ref{Kind: "median", Label: g.Name + ", median", Value: ptr(agg.Median, ok), Note: agg.CountNote(), Partial: ok && agg.Partial()},
-		Ref{Kind: "mean", Label: g.Name + ", medelvärde", Value: ptr(agg.Mean, ok), Note: agg.CountNote(), Partial: ok && agg.Partial()},
-	)
+// fitMeasure gives the measure to show: absolute when none is asked for,
+// and for one that does not fit the indicator (per 1 000 of the population
+// itself) the nearest that does, with a note, rather than an error page
+// for a link that was merely stale.
+func fitMeasure(ind domain.Indicator, m derive.Measure) (derive.Measure, string) {
+	if m == "" {
+		m = derive.MeasureAbsolute
+	}
+	if m.Applies(ind) {
+		return m, ""
+	}
+	fitted := nearestMeasure(ind, m)
+	return fitted, "Måttet " + m.Label() + " passar inte " + ind.Name + "; sidan visar " + fitted.Label() + " i stället."
+}
+
+// municipality looks up the selected municipality; "" is none.
+func (e *Env) municipality(code string) (*domain.Region, error) {
+	if code == "" {
+		return nil, nil
+	}
+	r, ok := e.Regions.Get(code)
+	if !ok || r.Kind() != domain.KindMunicipality {
+		return nil, domain.NotFound("kommunen %q finns inte", code)
+	}
+	return &r, nil
+}
+
+// compareRefs are the reference lines: the group's median and mean of the
+// members' own measured figures (own changes, own indexes), over the
+// members that have one; the selected municipality's county; riket. A
+// county or riket figure summed from municipalities says so.
+func (e *Env) compareRefs(in inputs, g Group, sel *domain.Region, p CompareParams) []Ref {
+	agg, ok := aggregateYear(e.groupSeries(g, in, p.Measure, p.Base, p.Period), p.Year)
+	refs := []Ref{
+		{Kind: domain.RefMedian, Label: g.Name + ", median", Value: ptr(agg.Median, ok), Note: agg.CountNote(), Partial: ok && agg.Partial()},
+		{Kind: domain.RefMean, Label: g.Name + ", medelvärde", Value: ptr(agg.Mean, ok), Note: agg.CountNote(), Partial: ok && agg.Partial()},
+	}
 	if sel != nil {
-		county, _ := env.Regions.Get(sel.CountyCode)
-		s, summed := env.measured(in, county.Code, p.Measure, p.Base, p.Period)
-		r := Ref{Kind: "county", Label: county.Name, Value: ptr(s[p.Year], hasYear(s, p.Year))}
+		county, _ := e.Regions.Get(sel.CountyCode)
+		s, summed := e.measured(in, county.Code, p.Measure, p.Base, p.Period)
+		r := Ref{Kind: domain.RefCounty, Label: county.Name, Value: ptr(s[p.Year], hasYear(s, p.Year))}
 		if summedAt(summed, p) {
 			r.Note = "summa av länets kommuner"
 		}
-		v.Refs = append(v.Refs, r)
+		refs = append(refs, r)
 	}
-	s, summed := env.measured(in, domain.RiketCode, p.Measure, p.Base, p.Period)
-	r := Ref{Kind: "riket", Label: "Riket", Value: ptr(s[p.Year], hasYear(s, p.Year))}
+	s, summed := e.measured(in, domain.RiketCode, p.Measure, p.Base, p.Period)
+	r := Ref{Kind: domain.RefRiket, Label: "Riket", Value: ptr(s[p.Year], hasYear(s, p.Year))}
 	if summedAt(summed, p) {
 		r.Note = "summa av landets kommuner"
 	}
-	v.Refs = append(v.Refs, r)
+	return append(refs, r)
+}
 
-	refCodes := append(codes, domain.RiketCode)
+// compareSources lists the sources of every figure the page rests on: the
+// compared municipalities', the references', and for derived measures the
+// population or jobs behind them, in the years used.
+func compareSources(in inputs, codes []string, sel *domain.Region, p CompareParams) []domain.Source {
+	refCodes := append(append([]string(nil), codes...), domain.RiketCode)
 	if sel != nil {
 		refCodes = append(refCodes, sel.CountyCode)
 	}
@@ -223,14 +248,14 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	if p.Measure == derive.MeasureChange {
 		years[p.Year-p.Period] = true
 	}
-	v.Sources = mergeSources(v.Sources, in.values.Sources(refCodes, years))
+	out := mergeSources(nil, in.values.Sources(refCodes, years))
 	if in.population != nil {
-		v.Sources = mergeSources(v.Sources, in.population.Sources(refCodes, years))
+		out = mergeSources(out, in.population.Sources(refCodes, years))
 	}
 	if in.jobs != nil {
-		v.Sources = mergeSources(v.Sources, in.jobs.Sources(refCodes, years))
+		out = mergeSources(out, in.jobs.Sources(refCodes, years))
 	}
-	return v, nil
+	return out
 }
 
 // summedAt reports whether any year a compared figure rests on (the year,

@@ -150,7 +150,7 @@ func (v *TrendView) ExportTables(describe Describer) []export.Table {
 	}
 	for _, s := range v.Refs {
 		cols = append(cols, export.Column{Header: s.Name, Numeric: true, Decimals: v.Decimals})
-		if s.Kind == "median" {
+		if s.Kind == domain.RefMedian {
 			cols = append(cols, export.Column{Header: s.Name + ": medlemmar med siffra (av " + strconv.Itoa(s.Of) + ")", Numeric: true})
 		}
 	}
@@ -172,7 +172,7 @@ func (v *TrendView) ExportTables(describe Describer) []export.Table {
 		}
 		for _, s := range v.Refs {
 			row = append(row, num(s.Values[i]))
-			if s.Kind == "median" {
+			if s.Kind == domain.RefMedian {
 				row = append(row, export.Number(float64(s.N[i])))
 			}
 		}
@@ -261,11 +261,11 @@ func (v *OverviewView) ExportTables(describe Describer) []export.Table {
 	rows := append(append([]OverviewRow(nil), v.Rows...), v.Refs...)
 	for _, r := range rows {
 		code := export.Text(r.Code)
-		if r.Kind == "median" {
+		if r.Kind == domain.RefMedian {
 			code = export.Missing()
 		}
 		name := r.Name
-		if r.Kind == "median" && len(r.Cells) > 0 && r.Cells[0].Of > 0 {
+		if r.Kind == domain.RefMedian && len(r.Cells) > 0 && r.Cells[0].Of > 0 {
 			name += " (" + strconv.Itoa(r.Cells[0].Of) + " medlemmar)"
 		}
 		row := []export.Value{code, export.Text(name)}

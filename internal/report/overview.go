@@ -56,7 +56,7 @@ func (c OverviewCell) SparkPartial() []bool {
 type OverviewRow struct {
 	Code  string
 	Name  string
-	Kind  string         // "member", "median", "riket"
+	Kind  domain.RefKind // RefMember, RefMedian or RefRiket
 	Cells []OverviewCell // aligned with OverviewView.Indicators
 }
 
@@ -137,7 +137,7 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool, 
 		return nil, err
 	}
 	for _, c := range env.MemberCodes() {
-		row := OverviewRow{Code: c, Name: env.Regions.Name(c), Kind: "member"}
+		row := OverviewRow{Code: c, Name: env.Regions.Name(c), Kind: domain.RefMember}
 		for _, t := range tables {
 			cell := cellOf(t, t.Series(c))
 			if src, ok := t.Source(c, cell.Year); ok && cell.Latest != nil {
@@ -148,8 +148,8 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool, 
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	med := OverviewRow{Code: "median", Name: env.NetworkName + ", median", Kind: "median"}
-	riket := OverviewRow{Code: domain.RiketCode, Name: "Riket", Kind: "riket"}
+	med := OverviewRow{Code: "median", Name: env.NetworkName + ", median", Kind: domain.RefMedian}
+	riket := OverviewRow{Code: domain.RiketCode, Name: "Riket", Kind: domain.RefRiket}
 	net := env.Network()
 	for _, t := range tables {
 		med.Cells = append(med.Cells, medianCell(env, net, t))

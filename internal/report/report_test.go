@@ -68,7 +68,7 @@ func TestCompareAbsolute(t *testing.T) {
 			t.Errorf("row %d = %s rank %d, want %s rank %d", i, r.Code, r.Rank, want[i], i+1)
 		}
 	}
-	refs := map[string]*float64{}
+	refs := map[domain.RefKind]*float64{}
 	for _, r := range v.Refs {
 		refs[r.Kind] = r.Value
 	}
@@ -76,7 +76,7 @@ func TestCompareAbsolute(t *testing.T) {
 	// Oskarshamn's 26 923 and Mariestad's 24 583: 25 753. Mean = 466 390
 	// / 12. Blekinge län = sum of its five municipalities (13 000 +
 	// 66 301 + 28 741 + 31 751 + 17 430). Riket from SCB.
-	checks := map[string]float64{"median": 25753, "mean": 466390.0 / 12, "county": 157223, "riket": 10587710}
+	checks := map[domain.RefKind]float64{"median": 25753, "mean": 466390.0 / 12, "county": 157223, "riket": 10587710}
 	for k, w := range checks {
 		if refs[k] == nil || !near(*refs[k], w) {
 			t.Errorf("%s = %v, want %v", k, refs[k], w)

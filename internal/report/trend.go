@@ -31,9 +31,9 @@ type TrendSeries struct {
 	// Sources is each figure's provenance, aligned with Values (nil where
 	// missing or where the figure is a sum of municipalities).
 	Sources []*domain.Source
-	// Kind is "" for a municipality's line, or "median", "county" or
-	// "riket" for a reference line.
-	Kind string
+	// Kind is RefNone for a municipality's line, else RefMedian, RefCounty
+	// or RefRiket.
+	Kind domain.RefKind
 	// N counts, for the median line, the members behind each point; a
 	// point that counted fewer than Of is drawn hollow.
 	N  []int
@@ -46,7 +46,7 @@ type TrendSeries struct {
 // Partial reports per point whether a median counted fewer than all the
 // group's members.
 func (s TrendSeries) Partial() []bool {
-	if s.Kind != "median" {
+	if s.Kind != domain.RefMedian {
 		return nil
 	}
 	out := make([]bool, len(s.N))
@@ -61,7 +61,7 @@ func (s TrendSeries) Partial() []bool {
 // kommunerna" when the figure is a sum; else "".
 func (s TrendSeries) CountNote(i int) string {
 	switch {
-	case s.Kind == "median" && i < len(s.N) && s.Values[i] != nil:
+	case s.Kind == domain.RefMedian && i < len(s.N) && s.Values[i] != nil:
 		return Aggregate{N: s.N[i], Of: s.Of}.CountNote()
 	case i < len(s.Summed) && s.Summed[i]:
 		return "summa av kommunerna"
@@ -165,7 +165,7 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 	srcCodes := append([]string{domain.RiketCode}, p.Codes...)
 	srcCodes = append(srcCodes, g.Codes...)
 	for _, r := range v.Refs {
-		if r.Kind == "county" {
+		if r.Kind == domain.RefCounty {
 			srcCodes = append(srcCodes, r.Code)
 		}
 	}
@@ -192,7 +192,7 @@ func refRegions(env *Env, codes []string) []string {
 // one), the county of the first municipality shown, and riket.
 func trendRefs(env *Env, t *Table, p TrendParams, g Group) []TrendSeries {
 	aggs := aggregateSeries(env.groupSeries(g, inputs{values: t}, p.Measure, p.Base, 0), t.Years)
-	med := TrendSeries{Code: "median", Name: g.Name + ", median", Kind: "median", Of: len(g.Codes)}
+	med := TrendSeries{Code: "median", Name: g.Name + ", median", Kind: domain.RefMedian, Of: len(g.Codes)}
 	for _, y := range t.Years {
 		a, ok := aggs[y]
 		med.Values = append(med.Values, ptr(a.Median, ok))
@@ -202,9 +202,9 @@ func trendRefs(env *Env, t *Table, p TrendParams, g Group) []TrendSeries {
 	refs := []TrendSeries{med}
 	for _, code := range refRegions(env, p.Codes) {
 		s, summed := env.measured(inputs{values: t}, code, p.Measure, p.Base, 0)
-		kind := "county"
+		kind := domain.RefCounty
 		if code == domain.RiketCode {
-			kind = "riket"
+			kind = domain.RefRiket
 		}
 		ts := TrendSeries{Code: code, Name: env.Regions.Name(code), Kind: kind}
 		for _, y := range t.Years {

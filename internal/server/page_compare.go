@@ -7,6 +7,7 @@ import (
 
 	"github.com/svenskaindustrikommuner/dashboard/charts"
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
@@ -60,7 +61,7 @@ func (s *Server) compareHTML(c *fiber.Ctx, v *report.CompareView) (response, err
 	comparable := v.Measure != derive.MeasureAbsolute || v.Indicator.Rate
 	var refs []charts.RefLine
 	for _, r := range v.Refs {
-		if r.Kind == "median" || r.Kind == "mean" || comparable {
+		if r.Kind.Aggregate() || comparable {
 			label := shortRef(r)
 			if r.Partial {
 				label += " (" + r.Note + ")"
@@ -114,9 +115,9 @@ func anyRank(rows []report.RankRow) bool {
 // collide with its neighbours; the table has the long names.
 func shortRef(r report.Ref) string {
 	switch r.Kind {
-	case "median":
+	case domain.RefMedian:
 		return "Median"
-	case "mean":
+	case domain.RefMean:
 		return "Medel"
 	}
 	return r.Label

@@ -8,6 +8,7 @@ import (
 
 	"github.com/svenskaindustrikommuner/dashboard/charts"
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
@@ -68,10 +69,10 @@ func (s *Server) profileHTML(c *fiber.Ctx, v *report.ProfileView) (response, err
 			sub = "Per 1 000 invånare"
 		}
 		lines := []charts.Line{
-			{Name: v.Region.Name, Values: pi.ChartOwn, Kind: "selected"},
-			{Name: v.Group.Name + ", median", Values: pi.ChartMedian, Kind: "median", Hollow: pi.ChartMedianHollow()},
-			{Name: v.County.Name, Values: pi.ChartCounty, Kind: "county"},
-			{Name: "Riket", Values: pi.ChartRiket, Kind: "riket"},
+			{Name: v.Region.Name, Values: pi.ChartOwn, Kind: domain.RefSelected},
+			{Name: v.Group.Name + ", median", Values: pi.ChartMedian, Kind: domain.RefMedian, Hollow: pi.ChartMedianHollow()},
+			{Name: v.County.Name, Values: pi.ChartCounty, Kind: domain.RefCounty},
+			{Name: "Riket", Values: pi.ChartRiket, Kind: domain.RefRiket},
 		}
 		ch, err := embedChart(charts.Lines(charts.LinesInput{
 			ID: "profil-" + strconv.Itoa(i), Title: pi.Indicator.Name, Sub: sub, Format: f, Years: pi.Years, Lines: lines, Height: 340,

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/svenskaindustrikommuner/dashboard/charts"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
@@ -48,8 +49,8 @@ func (s *Server) stateHTML(c *fiber.Ctx, v *report.StateView) (response, error) 
 		bars[i] = charts.Bar{Label: r.Name, Value: r.Share, Member: true}
 	}
 	refs := []charts.RefLine{
-		{Kind: "riket", Label: "Riket", Value: v.Riket.Share},
-		{Kind: "median", Label: "Median", Value: v.Median.Share},
+		{Kind: domain.RefRiket, Label: "Riket", Value: v.Riket.Share},
+		{Kind: domain.RefMedian, Label: "Median", Value: v.Median.Share},
 	}
 	title := "Andel sysselsatta i statlig sektor " + strconv.Itoa(v.Year)
 	chart, err := embedChart(charts.Ranking(charts.RankingInput{
