@@ -18,61 +18,11 @@ import (
 // no two SCB cells can end up in one dashboard cell. Region codes the
 // dashboard does not know are skipped and returned.
 func extract(ds *Dataset, spec TableSpec, regions *domain.Regions, fetched time.Time) ([]domain.Observation, []string, error) {
-	regionK, timeK, sumK := -1, -1, -1
-	timeVar := ds.TimeDim
-	if timeVar == "" {
-		timeVar = "Tid"
+	l, err := layoutFor(ds, spec)
+	if err != nil {
+		return nil, nil, err
 	}
-	// keep[k][pos] says whether category pos of dimension k belongs to
-	// the spec; nil means every category.
-	keep := make([][]bool, len(ds.Dimensions))
-	for k, d := range ds.Dimensions {
-		want := spec.Select[d.ID]
-		switch {
-		case d.ID == RegionVar:
-			regionK = k
-			continue
-		case d.ID == timeVar:
-			timeK = k
-			continue
-		case len(want) == 1 && want[0] == "*":
-		case len(want) > 0:
-			keep[k] = make([]bool, len(d.Codes))
-			n := 0
-			for _, c := range want {
-				if i, ok := d.Index(c); ok {
-					keep[k][i] = true
-					n++
-				}
-			}
-			if d.ID == spec.Sum && n != len(want) {
-				return nil, nil, fmt.Errorf("%w: %s has %d of the %d values to sum", ErrFormat, spec.Sum, n, len(want))
-			}
-			if n != len(want) {
-				return nil, nil, fmt.Errorf("%w: variable %s lacks the value asked for (%s)", ErrFormat, d.ID, strings.Join(want, ","))
-			}
-		case len(d.Codes) != 1:
-			return nil, nil, fmt.Errorf("%w: variable %s has %d values in the answer, expected 1", ErrFormat, d.ID, len(d.Codes))
-		}
-		if spec.Sum != "" && d.ID == spec.Sum {
-			sumK = k
-		} else if len(want) > 1 || len(want) == 1 && want[0] == "*" && len(d.Codes) != 1 {
-			return nil, nil, fmt.Errorf("%w: variable %s has several values but is not summed", ErrFormat, d.ID)
-		}
-	}
-	if regionK < 0 {
-		return nil, nil, fmt.Errorf("%w: answer has no %s dimension", ErrFormat, RegionVar)
-	}
-	if timeK < 0 {
-		return nil, nil, fmt.Errorf("%w: answer has no %s dimension", ErrFormat, timeVar)
-	}
-	if spec.Sum != "" && sumK < 0 {
-		return nil, nil, fmt.Errorf("%w: answer has no %s dimension to sum", ErrFormat, spec.Sum)
-	}
-	if ds.Len() != ds.Size() {
-		return nil, nil, fmt.Errorf("%w: answer holds %d values for %d cells", ErrFormat, ds.Len(), ds.Size())
-	}
-	regionDim, timeDim := &ds.Dimensions[regionK], &ds.Dimensions[timeK]
+	regionDim, timeDim := &ds.Dimensions[l.regionK], &ds.Dimensions[l.timeK]
 	years := make([]int, len(timeDim.Codes))
 	for t, code := range timeDim.Codes {
 		y, err := yearOf(code, spec.Month)
@@ -84,29 +34,8 @@ func extract(ds *Dataset, spec TableSpec, regions *domain.Regions, fetched time.
 		}
 		years[t] = y
 	}
-	// sums[r][t] accumulates; bad[r][t] marks a missing part.
-	nr, nt := len(regionDim.Codes), len(timeDim.Codes)
-	sums := make([]float64, nr*nt)
-	parts := make([]int, nr*nt)
-	bad := make([]bool, nr*nt)
-	coords := make([]int, len(ds.Dimensions))
-cells:
-	for i := range ds.Len() {
-		ds.Coords(i, coords)
-		for k, kp := range keep {
-			if kp != nil && !kp[coords[k]] {
-				continue cells
-			}
-		}
-		j := coords[regionK]*nt + coords[timeK]
-		v, ok := ds.Value(i)
-		if !ok {
-			bad[j] = true
-			continue
-		}
-		sums[j] += v
-		parts[j]++
-	}
+	nt := len(timeDim.Codes)
+	cells := l.sum(ds, len(regionDim.Codes), nt)
 	var obs []domain.Observation
 	var unknown []string
 	for r, code := range regionDim.Codes {
@@ -115,20 +44,134 @@ cells:
 			continue
 		}
 		for t := range nt {
-			j := r*nt + t
-			if bad[j] || parts[j] == 0 || years[t] == 0 {
+			c := cells[r*nt+t]
+			if c.bad || c.parts == 0 || years[t] == 0 {
 				continue // missing is missing: no observation, never 0
 			}
 			obs = append(obs, domain.Observation{
 				Municipality: code,
 				Indicator:    spec.Indicator,
 				Year:         years[t],
-				Value:        sums[j],
+				Value:        c.sum,
 				Source:       domain.Source{Kind: domain.SourceSCB, Ref: spec.ID, FetchedAt: fetched, Preliminary: spec.Preliminary},
 			})
 		}
 	}
 	return obs, unknown, nil
+}
+
+// answerLayout says how to read an answer for one spec: which dimensions
+// are the region, the time and the summed variable, and, per dimension,
+// which categories belong to the spec (keep[k][pos]; nil: every one).
+type answerLayout struct {
+	regionK, timeK, sumK int
+	keep                 [][]bool
+}
+
+// layoutFor checks the answer against the spec: the region and time
+// dimensions are there, every selected value is, only the Sum variable
+// has several, and the answer is whole.
+func layoutFor(ds *Dataset, spec TableSpec) (answerLayout, error) {
+	l := answerLayout{regionK: -1, timeK: -1, sumK: -1, keep: make([][]bool, len(ds.Dimensions))}
+	timeVar := ds.TimeDim
+	if timeVar == "" {
+		timeVar = "Tid"
+	}
+	for k := range ds.Dimensions {
+		d := &ds.Dimensions[k]
+		switch d.ID {
+		case RegionVar:
+			l.regionK = k
+			continue
+		case timeVar:
+			l.timeK = k
+			continue
+		}
+		keep, err := keepFor(d, spec)
+		if err != nil {
+			return l, err
+		}
+		l.keep[k] = keep
+		if spec.Sum != "" && d.ID == spec.Sum {
+			l.sumK = k
+		}
+	}
+	switch {
+	case l.regionK < 0:
+		return l, fmt.Errorf("%w: answer has no %s dimension", ErrFormat, RegionVar)
+	case l.timeK < 0:
+		return l, fmt.Errorf("%w: answer has no %s dimension", ErrFormat, timeVar)
+	case spec.Sum != "" && l.sumK < 0:
+		return l, fmt.Errorf("%w: answer has no %s dimension to sum", ErrFormat, spec.Sum)
+	case ds.Len() != ds.Size():
+		return l, fmt.Errorf("%w: answer holds %d values for %d cells", ErrFormat, ds.Len(), ds.Size())
+	}
+	return l, nil
+}
+
+// keepFor marks the categories of one non-region, non-time dimension that
+// the spec selected (nil: all of them), refusing an answer that lacks a
+// selected value or has several values of a variable that is not summed.
+func keepFor(d *Dimension, spec TableSpec) ([]bool, error) {
+	want := spec.Select[d.ID]
+	var keep []bool
+	switch {
+	case len(want) == 1 && want[0] == "*":
+	case len(want) > 0:
+		keep = make([]bool, len(d.Codes))
+		n := 0
+		for _, c := range want {
+			if i, ok := d.Index(c); ok {
+				keep[i] = true
+				n++
+			}
+		}
+		if d.ID == spec.Sum && n != len(want) {
+			return nil, fmt.Errorf("%w: %s has %d of the %d values to sum", ErrFormat, spec.Sum, n, len(want))
+		}
+		if n != len(want) {
+			return nil, fmt.Errorf("%w: variable %s lacks the value asked for (%s)", ErrFormat, d.ID, strings.Join(want, ","))
+		}
+	case len(d.Codes) != 1:
+		return nil, fmt.Errorf("%w: variable %s has %d values in the answer, expected 1", ErrFormat, d.ID, len(d.Codes))
+	}
+	several := len(want) > 1 || len(want) == 1 && want[0] == "*" && len(d.Codes) != 1
+	if several && (spec.Sum == "" || d.ID != spec.Sum) {
+		return nil, fmt.Errorf("%w: variable %s has several values but is not summed", ErrFormat, d.ID)
+	}
+	return keep, nil
+}
+
+// cell is one region and period of the answer: the sum of its parts, and
+// whether a part was missing (then the cell is missing).
+type cell struct {
+	sum   float64
+	parts int
+	bad   bool
+}
+
+// sum adds up the kept cells per region and period (nr×nt, row-major).
+func (l answerLayout) sum(ds *Dataset, nr, nt int) []cell {
+	out := make([]cell, nr*nt)
+	coords := make([]int, len(ds.Dimensions))
+next:
+	for i := range ds.Len() {
+		ds.Coords(i, coords)
+		for k, kp := range l.keep {
+			if kp != nil && !kp[coords[k]] {
+				continue next
+			}
+		}
+		c := &out[coords[l.regionK]*nt+coords[l.timeK]]
+		v, ok := ds.Value(i)
+		if !ok {
+			c.bad = true
+			continue
+		}
+		c.sum += v
+		c.parts++
+	}
+	return out
 }
 
 // yearOf reads a time code: "2024" for yearly tables; "2024M11" for

@@ -107,49 +107,16 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 	}
 	g := env.orNetwork(p.Group)
 	p.Group = g
-	switch {
-	case len(p.Codes) == 0 && len(g.Codes) <= MaxTrendLines:
-		p.Codes = append([]string(nil), g.Codes...)
-	case len(p.Codes) == 1 && !g.IsNetwork() && len(g.Codes) < MaxTrendLines:
-		// One municipality and a group: the municipality with its group.
-		for _, c := range g.Codes {
-			if c != p.Codes[0] {
-				p.Codes = append(p.Codes, c)
-			}
-		}
-	}
-	if len(p.Codes) > MaxTrendLines {
-		return nil, domain.Invalid("välj högst %d kommuner", MaxTrendLines)
-	}
-	for _, c := range p.Codes {
-		if _, ok := env.Regions.Get(c); !ok {
-			return nil, domain.NotFound("kommunen %q finns inte", c)
-		}
+	var err error
+	if p.Codes, err = env.trendCodes(p.Codes, g); err != nil {
+		return nil, err
 	}
 	t, err := d.Table(ctx, p.Indicator)
 	if err != nil {
 		return nil, err
 	}
 	if p.Measure == derive.MeasureIndex && p.Base == 0 {
-		ss := make([]derive.Series, 0, len(p.Codes))
-		for _, c := range p.Codes {
-			s, _ := env.regionSeries(t, c)
-			ss = append(ss, s)
-		}
-		p.Base = firstYearAll(t.Years, ss...)
-		// Prefer a base the county and riket lines have too, so they are
-		// drawn (an index needs its base year).
-		refs := append([]derive.Series(nil), ss...)
-		for _, code := range refRegions(env, p.Codes) {
-			s, _ := env.regionSeries(t, code)
-			refs = append(refs, s)
-		}
-		for _, y := range t.Years {
-			if allHave(y, refs) {
-				p.Base = y
-				break
-			}
-		}
+		p.Base = env.trendBase(t, p.Codes)
 	}
 	v := &TrendView{Params: p, Indicator: ind, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure), Years: t.Years, Group: g, Precedence: env.Precedence.Describe()}
 	for _, c := range p.Codes {
@@ -171,6 +138,54 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 	}
 	v.Sources = t.Sources(srcCodes, nil)
 	return v, nil
+}
+
+// trendCodes are the municipalities drawn: those asked for; none asked for,
+// the group's (when few enough); one asked for with a group, that one and
+// the group.
+func (e *Env) trendCodes(codes []string, g Group) ([]string, error) {
+	switch {
+	case len(codes) == 0 && len(g.Codes) <= MaxTrendLines:
+		codes = append([]string(nil), g.Codes...)
+	case len(codes) == 1 && !g.IsNetwork() && len(g.Codes) < MaxTrendLines:
+		for _, c := range g.Codes {
+			if c != codes[0] {
+				codes = append(codes, c)
+			}
+		}
+	}
+	if len(codes) > MaxTrendLines {
+		return nil, domain.Invalid("välj högst %d kommuner", MaxTrendLines)
+	}
+	for _, c := range codes {
+		if _, ok := e.Regions.Get(c); !ok {
+			return nil, domain.NotFound("kommunen %q finns inte", c)
+		}
+	}
+	return codes, nil
+}
+
+// trendBase is the index base when none is asked for: the first year every
+// line has, preferring one the county and riket lines have too, so they
+// are drawn (an index needs its base year).
+func (e *Env) trendBase(t *Table, codes []string) int {
+	ss := make([]derive.Series, 0, len(codes))
+	for _, c := range codes {
+		s, _ := e.regionSeries(t, c)
+		ss = append(ss, s)
+	}
+	base := firstYearAll(t.Years, ss...)
+	refs := append([]derive.Series(nil), ss...)
+	for _, code := range refRegions(e, codes) {
+		s, _ := e.regionSeries(t, code)
+		refs = append(refs, s)
+	}
+	for _, y := range t.Years {
+		if allHave(y, refs) {
+			return y
+		}
+	}
+	return base
 }
 
 // refRegions are the county of the first municipality shown and riket,
