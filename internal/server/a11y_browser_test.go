@@ -48,6 +48,7 @@ var a11yRoutes = []a11yRoute{
 	{"kommun-tema", "/kommun/1060?tema=arbetsmarknad", "", 0},
 	{"jamfor-kon", "/jamfor?indikator=unemployment&kon=K", "", 0},
 	{"statlig-narvaro", "/statlig-narvaro", "", 0},
+	{"kandidater", "/kandidater", "", 0},
 	{"om-data", "/om-data", "", 0},
 	{"logga-in", "/logga-in", "", 0},
 	{"fel-404", "/kommun/9999", "", 404},

@@ -38,6 +38,7 @@ func (s *Server) routes(app *fiber.App) {
 	pages.Get("/trend", s.trendPage)
 	pages.Get("/karta", s.mapPage)
 	pages.Get("/statlig-narvaro", s.statePage)
+	pages.Get("/kandidater", s.candidatesPage)
 	pages.Get("/om-data", s.aboutPage)
 
 	api := app.Group("/api/v1", s.pagesAllowed)
