@@ -47,6 +47,7 @@ type StateView struct {
 // StatePresence builds the page for year (0: the latest year in which a
 // member has Kolada's state share).
 func StatePresence(ctx context.Context, env *Env, d *Data, year int) (*StateView, error) {
+	members := env.MemberCodes() // the live list, as an admin last saved it
 	ids := []string{IndicatorStateShare, IndicatorStateJobs, domain.IndicatorEmployedDay, domain.IndicatorPopulation, IndicatorStateOffices}
 	tabs := map[string]*Table{}
 	v := &StateView{Indicators: map[string]domain.Indicator{}, Precedence: env.Precedence.Describe()}
@@ -60,7 +61,7 @@ func StatePresence(ctx context.Context, env *Env, d *Data, year int) (*StateView
 	}
 	share := tabs[IndicatorStateShare]
 	for _, y := range share.Years {
-		for _, c := range env.Members {
+		for _, c := range members {
 			if _, ok := share.Value(c, y); ok {
 				v.Years = append(v.Years, y)
 				break
@@ -72,7 +73,7 @@ func StatePresence(ctx context.Context, env *Env, d *Data, year int) (*StateView
 		v.Year = v.Years[len(v.Years)-1]
 	}
 	if v.Year == 0 {
-		v.Year = latestYear(tabs[IndicatorStateJobs], env.Members)
+		v.Year = latestYear(tabs[IndicatorStateJobs], members)
 	}
 	disc, err := env.discrepancies(ctx, d)
 	if err != nil {
@@ -98,8 +99,8 @@ func StatePresence(ctx context.Context, env *Env, d *Data, year int) (*StateView
 		}
 		return r
 	}
-	rank := make([]RankRow, 0, len(env.Members))
-	for _, c := range env.Members {
+	rank := make([]RankRow, 0, len(members))
+	for _, c := range members {
 		r := row(c, env.Regions.Name(c))
 		v.Rows = append(v.Rows, r)
 		rank = append(rank, RankRow{Code: c, Name: r.Name, Value: r.Share})
@@ -139,8 +140,8 @@ func StatePresence(ctx context.Context, env *Env, d *Data, year int) (*StateView
 			n++
 		}
 	}
-	v.Median.Note = Aggregate{N: n, Of: len(env.Members)}.CountNote()
-	codes := append(append([]string(nil), env.Members...), domain.RiketCode)
+	v.Median.Note = Aggregate{N: n, Of: len(members)}.CountNote()
+	codes := append(append([]string(nil), members...), domain.RiketCode)
 	for _, id := range ids {
 		v.Sources = mergeSources(v.Sources, tabs[id].Sources(codes, map[int]bool{v.Year: true}))
 	}
