@@ -10,7 +10,7 @@ import (
 
 func f(v float64) *float64 { return &v }
 
-// Real populations 31 Dec 2024 (shared/data/observations.csv).
+// Real populations 31 Dec 2024 (internal/bundled/observations.csv).
 var bars = []Bar{
 	{Label: "Oskarshamn", Value: f(26923), Member: true},
 	{Label: "Finspång", Value: f(21623), Member: true},

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,28 +28,23 @@ func cli(t *testing.T, env map[string]string, stdin string, args ...string) (int
 	return code, out.String(), errb.String()
 }
 
-// realFigures reads testdata/observations.csv: code → year → value.
+// realFigures are the bundled real population figures (internal/bundled):
+// code → year → value.
 func realFigures(t testing.TB) map[string]map[int]float64 {
 	t.Helper()
-	b, err := os.ReadFile("testdata/observations.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	obs, err := bundled.Observations(time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]map[int]float64{}
-	for _, r := range recs[1:] {
-		y, err1 := strconv.Atoi(r[2])
-		v, err2 := strconv.ParseFloat(r[3], 64)
-		if err1 != nil || err2 != nil || r[1] != "population" {
-			t.Fatalf("observations.csv: bad line %v", r)
+	for _, o := range obs {
+		if o.Indicator != "population" {
+			t.Fatalf("bundled figures: unexpected indicator %q", o.Indicator)
 		}
-		if out[r[0]] == nil {
-			out[r[0]] = map[int]float64{}
+		if out[o.Municipality] == nil {
+			out[o.Municipality] = map[int]float64{}
 		}
-		out[r[0]][y] = v
+		out[o.Municipality][o.Year] = o.Value
 	}
 	return out
 }

@@ -32,7 +32,7 @@ var benchPlain, benchPercent benchFile
 // excelize's StreamWriter into a temporary file. The keys (municipality,
 // indicator, year) are unique combinations of the 312 regions, the six
 // catalogue indicators and the years 1900–2100; the values are the real
-// figures of testdata/observations.csv reused in turn as payload: the
+// figures of the bundled data (internal/bundled) reused in turn as payload: the
 // benchmark measures reading, it makes no claim about any municipality.
 // With percent, the rate indicator's values carry a percent format.
 func benchWorkbook(b *testing.B, percent bool) []byte {

@@ -5,11 +5,11 @@ import (
 	"encoding/csv"
 	"errors"
 	"os"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/xuri/excelize/v2"
 )
@@ -41,16 +41,12 @@ func loadTestdata(t testing.TB) ([]domain.Region, map[domain.Key]float64) {
 			regionsList = append(regionsList, domain.Region{Code: rec[0], Name: rec[1], CountyCode: rec[2]})
 		}
 		figures = map[domain.Key]float64{}
-		for _, rec := range readCSVFile(t, "testdata/observations.csv")[1:] {
-			y, err := strconv.Atoi(rec[2])
-			if err != nil {
-				t.Fatalf("observations.csv year %q: %v", rec[2], err)
-			}
-			v, err := strconv.ParseFloat(rec[3], 64)
-			if err != nil {
-				t.Fatalf("observations.csv value %q: %v", rec[3], err)
-			}
-			figures[domain.Key{Municipality: rec[0], Indicator: rec[1], Year: y}] = v
+		obs, err := bundled.Observations(time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range obs {
+			figures[o.Key()] = o.Value
 		}
 	})
 	if len(regionsList) != 312 {
@@ -72,13 +68,13 @@ func readCSVFile(t testing.TB, path string) [][]string {
 	return recs
 }
 
-// fig returns a real population figure from observations.csv.
+// fig returns a real population figure of the bundled data.
 func fig(t testing.TB, code string, year int) float64 {
 	t.Helper()
 	_, f := loadTestdata(t)
 	v, ok := f[domain.Key{Municipality: code, Indicator: "population", Year: year}]
 	if !ok {
-		t.Fatalf("no figure for %s %d in observations.csv", code, year)
+		t.Fatalf("no figure for %s %d in the bundled data", code, year)
 	}
 	return v
 }

@@ -8,7 +8,7 @@ import (
 // The figures written in different forms here are real: 13170 and 13000 are
 // Olofström's population 2015 and 2024, 10587710 riket's 2024 population,
 // -61 Olofström's change 2023→2024 (13000−13061) and 13,17 its 2015
-// population in thousands (all from testdata/observations.csv).
+// population in thousands (all from the bundled data, internal/bundled).
 func TestParseNumber(t *testing.T) {
 	tests := []struct {
 		in        string

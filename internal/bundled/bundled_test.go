@@ -10,7 +10,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
 )
 
-// The published SCB figures for Olofström (shared/data/CHECKS.txt).
+// The published SCB figures for Olofström (checked as SOURCES.md says).
 var olofstrom = map[int]float64{2015: 13170, 2016: 13417, 2017: 13482, 2018: 13516, 2019: 13426, 2020: 13311, 2021: 13263, 2022: 13159, 2023: 13061, 2024: 13000}
 
 func TestObservations(t *testing.T) {

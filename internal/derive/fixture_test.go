@@ -1,17 +1,17 @@
 package derive
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
-	"strconv"
 	"testing"
+	"time"
 
+	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
-// Real population figures (31 Dec) copied from testdata/observations.csv;
-// TestFixtureLiterals fails if any drifts from the file.
+// Real population figures (31 Dec) copied from the bundled data
+// (internal/bundled/observations.csv); TestFixtureLiterals fails if any
+// drifts from it.
 var (
 	// 1060 Olofström, 2015–2024.
 	olofstrom = Series{2015: 13170, 2016: 13417, 2017: 13482, 2018: 13516, 2019: 13426,
@@ -25,30 +25,12 @@ var (
 	members2024 = map[string]float64{"0481": 12031, "0562": 21623, "0882": 26923, "1060": 13000}
 )
 
-// loadFixture reads testdata/observations.csv into observations.
+// loadFixture is the bundled real figures (internal/bundled).
 func loadFixture(t testing.TB) []domain.Observation {
 	t.Helper()
-	f, err := os.Open("testdata/observations.csv")
+	obs, err := bundled.Observations(time.Time{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var obs []domain.Observation
-	for i, r := range recs[1:] {
-		year, err := strconv.Atoi(r[2])
-		if err != nil {
-			t.Fatalf("row %d: %v", i+2, err)
-		}
-		v, err := strconv.ParseFloat(r[3], 64)
-		if err != nil {
-			t.Fatalf("row %d: %v", i+2, err)
-		}
-		obs = append(obs, domain.Observation{Municipality: r[0], Indicator: r[1], Year: year, Value: v,
-			Source: domain.Source{Kind: domain.SourceBundled, Ref: r[4]}})
 	}
 	return obs
 }

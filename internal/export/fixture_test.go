@@ -1,36 +1,29 @@
 package export
 
 import (
-	"encoding/csv"
-	"os"
-	"strconv"
 	"testing"
 	"time"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
 )
 
-// population reads testdata/observations.csv: code -> year -> population.
+// population is the bundled real figures (internal/bundled): code -> year
+// -> population.
 func population(t testing.TB) map[string]map[int]float64 {
 	t.Helper()
-	f, err := os.Open("testdata/observations.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	obs, err := bundled.Observations(time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]map[int]float64{}
-	for _, r := range recs[1:] {
-		y, err1 := strconv.Atoi(r[2])
-		v, err2 := strconv.ParseFloat(r[3], 64)
-		if err1 != nil || err2 != nil || r[1] != "population" {
-			t.Fatalf("bad fixture row %v", r)
+	for _, o := range obs {
+		if o.Indicator != "population" {
+			t.Fatalf("bundled figures: unexpected indicator %q", o.Indicator)
 		}
-		if out[r[0]] == nil {
-			out[r[0]] = map[int]float64{}
+		if out[o.Municipality] == nil {
+			out[o.Municipality] = map[int]float64{}
 		}
-		out[r[0]][y] = v
+		out[o.Municipality][o.Year] = o.Value
 	}
 	return out
 }

@@ -53,7 +53,7 @@ func (f *fakeCollector) Calls() int {
 }
 
 // realFigures are real population figures (31 Dec) from
-// /work/shared/data/observations.csv (2023: rh_utv_alla_kommuner, 2024:
+// internal/bundled/observations.csv (2023: rh_utv_alla_kommuner, 2024:
 // rh_beeswarm_2024), as an SCB run would bring them.
 func realFigures(fetched time.Time) []domain.Observation {
 	src := domain.Source{Kind: domain.SourceSCB, Ref: "TAB638", FetchedAt: fetched}

@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -12,15 +11,16 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/server/servertest"
 )
@@ -28,7 +28,7 @@ import (
 // testPassword is long enough for HashPassword's rule.
 const testPassword = "korrekt-hast-batteri-häftklammer"
 
-// figure is one real figure from testdata/observations.csv.
+// figure is one real figure of the bundled data (internal/bundled).
 type figure struct {
 	Code   string
 	Year   int
@@ -39,28 +39,19 @@ type figure struct {
 // figures reads the real population figures, keyed by code and year.
 func figures(t testing.TB) map[string]map[int]figure {
 	t.Helper()
-	b, err := os.ReadFile("testdata/observations.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	obs, err := bundled.Observations(time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]map[int]figure{}
-	for _, r := range recs[1:] {
-		if r[1] != "population" {
-			t.Fatalf("observations.csv: unexpected indicator %q", r[1])
+	for _, o := range obs {
+		if o.Indicator != "population" {
+			t.Fatalf("bundled figures: unexpected indicator %q", o.Indicator)
 		}
-		y, err1 := strconv.Atoi(r[2])
-		v, err2 := strconv.ParseFloat(r[3], 64)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("observations.csv: bad line %v", r)
+		if out[o.Municipality] == nil {
+			out[o.Municipality] = map[int]figure{}
 		}
-		if out[r[0]] == nil {
-			out[r[0]] = map[int]figure{}
-		}
-		out[r[0]][y] = figure{Code: r[0], Year: y, Value: v, Source: r[4]}
+		out[o.Municipality][o.Year] = figure{Code: o.Municipality, Year: o.Year, Value: o.Value, Source: o.Source.Ref}
 	}
 	return out
 }
@@ -70,7 +61,7 @@ func fig(t testing.TB, code string, year int) float64 {
 	t.Helper()
 	f, ok := figures(t)[code][year]
 	if !ok {
-		t.Fatalf("no figure for %s %d in testdata/observations.csv", code, year)
+		t.Fatalf("no figure for %s %d in the bundled data", code, year)
 	}
 	return f.Value
 }

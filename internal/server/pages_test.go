@@ -39,8 +39,8 @@ func get(t *testing.T, url string, hdr ...string) (*http.Response, string) {
 	return resp, string(b)
 }
 
-// SCB's published population of Olofström, 31 December (shared/data,
-// checked against SCB in shared/data/CHECKS.txt).
+// SCB's published population of Olofström, 31 December (the bundled data,
+// checked against SCB as internal/bundled/SOURCES.md says).
 var olofstrom = map[int]float64{2015: 13170, 2016: 13417, 2017: 13482, 2018: 13516, 2019: 13426, 2020: 13311, 2021: 13263, 2022: 13159, 2023: 13061, 2024: 13000}
 
 func TestAPIObservationsOlofstrom(t *testing.T) {
