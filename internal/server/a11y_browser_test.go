@@ -57,6 +57,8 @@ var a11yRoutes = []a11yRoute{
 	{"admin-kallor", "/admin/kallor", domain.RoleAdmin, 0},
 	{"admin-anvandare", "/admin/anvandare", domain.RoleAdmin, 0},
 	{"admin-medlemmar", "/admin/medlemmar", domain.RoleAdmin, 0},
+	{"trend-grupp", "/trend?indikator=population&kommun=1060&grupp=liknande", "", 0},
+	{"jamfor-grupp", "/jamfor?indikator=population&ar=2024&kommun=1060&grupp=liknande", "", 0},
 }
 
 // a11yWidths are a desk screen and a phone.
