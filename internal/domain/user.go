@@ -94,6 +94,10 @@ type PendingImport struct {
 type PendingStore interface {
 	SavePending(ctx context.Context, p PendingImport) error
 	Pending(ctx context.Context, id string, now time.Time) (PendingImport, error)
+	// ReplacePending puts a new payload (and expiry) under an existing
+	// preview's id, so that re-reading a file keeps the address the
+	// analyst has open. NotFound when the preview is gone.
+	ReplacePending(ctx context.Context, p PendingImport) error
 	DeletePending(ctx context.Context, id string) error
 }
 

@@ -129,6 +129,13 @@ func (s *Server) importList(c *fiber.Ctx) error {
 	if id, err := strconv.ParseInt(c.Query("klar"), 10, 64); err == nil {
 		if b, err := s.deps.Store.Batch(ctx, id); err == nil {
 			content.Notice = savedNotice(b)
+			// The link is built from a known indicator and a year, never
+			// from the query text itself.
+			year, yerr := strconv.Atoi(c.Query(pYear))
+			if ind, ok := s.deps.Env.Catalogue.Get(c.Query(pIndicator)); ok && yerr == nil && year >= 1900 && year <= 2100 {
+				content.CompareLink = link("/jamfor", pIndicator, ind.ID, pYear, strconv.Itoa(year))
+				content.CompareLabel = ind.Name + " " + strconv.Itoa(year)
+			}
 		}
 	}
 	if id, err := strconv.ParseInt(c.Query("angrad"), 10, 64); err == nil {

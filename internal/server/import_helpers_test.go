@@ -274,7 +274,11 @@ func (c *client) confirm(previewPath, page string) int64 {
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/import?klar=") {
 		c.t.Fatalf("confirm %s: status %d, location %q: %s", previewPath, resp.StatusCode, loc, errorText(body))
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(loc, "/import?klar="), 10, 64)
+	u, err := url.Parse(loc)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	id, err := strconv.ParseInt(u.Query().Get("klar"), 10, 64)
 	if err != nil {
 		c.t.Fatal(err)
 	}

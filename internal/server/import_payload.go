@@ -105,6 +105,17 @@ func (s *Server) savePending(ctx context.Context, user string, p *importPayload)
 	return id, err
 }
 
+// replacePending puts a re-read file's preview under the old id, so the
+// address the analyst has open stays valid.
+func (s *Server) replacePending(ctx context.Context, pi domain.PendingImport, p *importPayload) error {
+	body, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("import: encode preview of %s: %w", p.FileName, err)
+	}
+	pi.FileName, pi.ExpiresAt, pi.Payload = p.FileName, s.now().Add(pendingTTL), body
+	return s.deps.Store.ReplacePending(ctx, pi)
+}
+
 // loadPending finds a preview and checks that this user may see it: the
 // uploader, or an admin.
 func (s *Server) loadPending(ctx context.Context, id string, u *domain.User) (domain.PendingImport, *importPayload, error) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -56,14 +57,10 @@ func (s *Server) importChooseIndicator(c *fiber.Ctx) error {
 		}
 		return s.renderPreview(c, statusOf(err), pi, p, "", swedishFor(err, statusOf(err)))
 	}
-	id, err := s.savePending(c.UserContext(), pi.UserName, np)
-	if err != nil {
+	if err := s.replacePending(c.UserContext(), pi, np); err != nil {
 		return err
 	}
-	if err := s.deps.Store.DeletePending(c.UserContext(), pi.ID); err != nil {
-		return err
-	}
-	return c.Redirect("/import/"+id, fiber.StatusSeeOther)
+	return c.Redirect("/import/"+pi.ID, fiber.StatusSeeOther)
 }
 
 // importConfirm writes the previewed file as one batch. If the figures in
@@ -76,7 +73,13 @@ func (s *Server) importConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.confirmImport(c, pi, p, strings.Clone(c.FormValue("hash")), c.FormValue("granskat") == "1")
+	// The form always carries the hash of the preview it shows; without
+	// it the analyst would confirm figures they have not seen.
+	hash := strings.Clone(strings.TrimSpace(c.FormValue("hash")))
+	if hash == "" && len(p.Observations) > 0 {
+		return s.renderPreview(c, fiber.StatusBadRequest, pi, p, "", "Bekräftelsen saknar förhandsgranskningens kontrollsumma; bekräfta från sidan nedan.")
+	}
+	res, err := s.confirmImport(c, pi, p, hash, c.FormValue("granskat") == "1")
 	if err != nil {
 		var stale *stalePreview
 		if errors.As(err, &stale) {
@@ -88,7 +91,26 @@ func (s *Server) importConfirm(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return c.Redirect("/import?klar="+strconv.FormatInt(res.BatchID, 10), fiber.StatusSeeOther)
+	next := "/import?klar=" + strconv.FormatInt(res.BatchID, 10)
+	if ind, year := mainFigure(p.Observations); ind != "" {
+		next += "&" + pIndicator + "=" + url.QueryEscape(ind) + "&" + pYear + "=" + strconv.Itoa(year)
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// mainFigure is the indicator most of an upload's figures are for and
+// the latest year among them: where "Visa i Jämför" leads after confirm.
+func mainFigure(obs []domain.Observation) (string, int) {
+	count, latest := map[string]int{}, map[string]int{}
+	best := ""
+	for _, o := range obs {
+		count[o.Indicator]++
+		latest[o.Indicator] = max(latest[o.Indicator], o.Year)
+		if best == "" || count[o.Indicator] > count[best] || (count[o.Indicator] == count[best] && o.Indicator < best) {
+			best = o.Indicator
+		}
+	}
+	return best, latest[best]
 }
 
 // stalePreview means the confirmed preview no longer matches the store.

@@ -172,6 +172,9 @@ func TestImportPxWebFixtures(t *testing.T) {
 				t.Fatalf("choose indicator: %d", resp.StatusCode)
 			}
 			path2 := resp.Header.Get("Location")
+			if path2 != path {
+				t.Errorf("re-reading moved the preview from %s to %s; the open address must stay valid", path, path2)
+			}
 			st, page := an.get(path2)
 			if st != http.StatusOK {
 				t.Fatalf("re-read preview: %d %s", st, errorText(page))

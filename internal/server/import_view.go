@@ -74,6 +74,9 @@ type importListContent struct {
 	MaxSize    string
 	Notice     string
 	Error      string
+	// CompareLink shows a confirmed upload's main indicator and year on
+	// Jämför ("" when unknown).
+	CompareLink, CompareLabel string
 }
 
 // changeRow is one changed cell as the preview shows it.

@@ -164,6 +164,21 @@ func (s *Store) Pending(ctx context.Context, id string, now time.Time) (domain.P
 }
 
 // DeletePending implements domain.PendingStore.
+// ReplacePending implements domain.PendingStore.
+func (s *Store) ReplacePending(ctx context.Context, p domain.PendingImport) error {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE pending_imports SET file_name = ?, expires_at = ?, payload = ? WHERE id = ? AND user_name = ?`),
+		p.FileName, micros(p.ExpiresAt), string(p.Payload), p.ID, p.UserName)
+	if err != nil {
+		return fmt.Errorf("store: replace pending %s: %w", p.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: replace pending %s: %w", p.ID, err)
+	} else if n == 0 {
+		return domain.NotFound("förhandsgranskningen finns inte eller har gått ut; ladda upp filen igen")
+	}
+	return nil
+}
+
 func (s *Store) DeletePending(ctx context.Context, id string) error {
 	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM pending_imports WHERE id = ?`), id); err != nil {
 		return fmt.Errorf("store: delete pending %s: %w", id, err)

@@ -526,6 +526,19 @@ func testPending(t *testing.T, s *sqlstore.Store) {
 	if _, err := s.Pending(ctx, "p1", now.Add(2*time.Hour)); domain.ErrorCode(err) != domain.CodeNotFound {
 		t.Fatalf("expired pending: %v", err)
 	}
+	// Re-reading the file keeps the id, with the new payload and expiry.
+	q := p
+	q.Payload, q.ExpiresAt = []byte(`{"b":1}`), now.Add(3*time.Hour)
+	if err := s.ReplacePending(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Pending(ctx, "p1", now.Add(2*time.Hour)); err != nil || string(got.Payload) != `{"b":1}` {
+		t.Fatalf("replaced pending: %+v %v", got, err)
+	}
+	q.ID = "gone"
+	if err := s.ReplacePending(ctx, q); domain.ErrorCode(err) != domain.CodeNotFound {
+		t.Fatalf("replacing a missing preview: %v", err)
+	}
 	if err := s.DeletePending(ctx, "p1"); err != nil {
 		t.Fatal(err)
 	}
