@@ -44,6 +44,10 @@ func swedishFor(err error, status int) string {
 			// An upload's refusal names its limit (a domain.Error
 			// wrapping the 413).
 			return domain.UserMessage(err, "Filen eller formuläret är för stort.")
+		case fiber.StatusRequestHeaderFieldsTooLarge, fiber.StatusRequestURITooLong:
+			// fasthttp refuses a request line or headers over its read
+			// buffer (4 kB) before any route sees it.
+			return "Adressen är för lång. Välj färre kommuner eller indikatorer, eller börja om från sidans meny."
 		case fiber.StatusTooManyRequests:
 			return domain.UserMessage(err, "För många försök. Vänta en stund och försök igen.")
 		}
@@ -68,6 +72,8 @@ func headingFor(status int) string {
 		return "Det gick inte"
 	case fiber.StatusRequestEntityTooLarge:
 		return "För stort"
+	case fiber.StatusRequestHeaderFieldsTooLarge, fiber.StatusRequestURITooLong:
+		return "För lång adress"
 	}
 	if status >= 500 {
 		return "Tekniskt fel"
