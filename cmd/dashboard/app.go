@@ -44,7 +44,10 @@ func configFlag(fs *flag.FlagSet) *string {
 
 // load reads the configuration and opens the store. migrate applies pending
 // migrations (serve does, so a newcomer needs no extra step); otherwise the
-// schema must already match the binary.
+// schema must already match the binary. An empty store then gets the
+// bundled figures, whichever command opened it first, so every command
+// sees the same state: a dry run compares with what the real import will
+// find, not with a store that serve has not filled yet.
 func (a *app) load(ctx context.Context, configPath string, migrate bool) error {
 	if err := a.open(configPath); err != nil {
 		return err
@@ -61,7 +64,7 @@ func (a *app) load(ctx context.Context, configPath string, migrate bool) error {
 	} else if err := s.CheckSchema(ctx); err != nil {
 		return err
 	}
-	return nil
+	return a.loadBundled(ctx)
 }
 
 // open reads the configuration and opens the store as it is, without

@@ -33,7 +33,7 @@ func TestCollectFailsATableWithAnImplausibleFigure(t *testing.T) {
 	mux.Handle("/", f)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	env, db := collectEnv(t, srv.URL)
+	env, db := emptyCollectEnv(t, srv.URL)
 	code, out, errs := runCLI(t, env, "collect", "--source", "scb")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\nstdout %s\nstderr %s", code, out, errs)

@@ -75,6 +75,22 @@ func collectEnv(t *testing.T, scbURL string) (map[string]string, string) {
 	}, db
 }
 
+// emptyCollectEnv is collectEnv without the bundled figures, which every
+// command loads into an empty store: for tests that look at exactly what a
+// run stores.
+func emptyCollectEnv(t *testing.T, scbURL string) (map[string]string, string) {
+	t.Helper()
+	env, db := collectEnv(t, scbURL)
+	b, err := os.ReadFile(env["DASHBOARD_CONFIG"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(env["DASHBOARD_CONFIG"], append([]byte("load_bundled: false\n"), b...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return env, db
+}
+
 func storedFigures(t *testing.T, db string) ([]domain.Observation, []domain.Run) {
 	t.Helper()
 	s, err := sqlite.Open(db)
@@ -110,7 +126,7 @@ func TestCollectFillsTheStoreWithTheRecordedFigures(t *testing.T) {
 	f := &fakeSCB{t: t}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	env, db := collectEnv(t, srv.URL)
+	env, db := emptyCollectEnv(t, srv.URL)
 
 	code, out, errs := runCLI(t, env, "collect", "--source", "scb")
 	if code != 0 {
@@ -168,7 +184,7 @@ func TestCollectFailingSourceOnEmptyStore(t *testing.T) {
 	f := &fakeSCB{t: t, broken: true}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	env, db := collectEnv(t, srv.URL)
+	env, db := emptyCollectEnv(t, srv.URL)
 	code, out, errs := runCLI(t, env, "collect", "--source", "scb")
 	if code != 1 || !strings.Contains(out, "SCB: misslyckades") {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)

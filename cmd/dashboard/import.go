@@ -71,16 +71,10 @@ func importCmd(ctx context.Context, a *app, args []string) error {
 		return &exitError{code: 2, msg: "ange en fil: dashboard import [--dry-run] [--indicator ID] [--user NAMN] FIL"}
 	}
 	path := pos[0]
-	// A dry run writes nothing, not even a schema migration.
+	// A dry run migrates nothing; like every command it finds the bundled
+	// figures in the store (load), so its preview is the real import's.
 	if err := a.load(ctx, *cfgPath, !*dryRun); err != nil {
 		return err
-	}
-	if !*dryRun {
-		// Compare with what the pages show: a fresh database gets the
-		// bundled figures first, as serve would give it.
-		if err := a.loadBundled(ctx); err != nil {
-			return err
-		}
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -32,9 +32,6 @@ func serve(ctx context.Context, a *app, args []string) error {
 	if err := a.load(ctx, *cfgPath, true); err != nil {
 		return err
 	}
-	if err := a.loadBundled(ctx); err != nil {
-		return err
-	}
 	if _, err := a.groupRegistry(ctx); err != nil {
 		return err
 	}
