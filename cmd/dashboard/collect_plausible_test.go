@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/svenskaindustrikommuner/dashboard/collectors/scb/scbtest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -16,7 +15,7 @@ import (
 // with one figure made negative fails that table clearly (the same rules as
 // uploads, config indicators[].plausible) and stores nothing of it.
 func TestCollectFailsATableWithAnImplausibleFigure(t *testing.T) {
-	good, err := os.ReadFile(filepath.Join("testdata", "scb_constructed_TAB638_population_jsonstat2.json"))
+	good, err := scbtest.Recorded("scb_constructed_TAB638_population_jsonstat2.json")
 	if err != nil {
 		t.Fatal(err)
 	}

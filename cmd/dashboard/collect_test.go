@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/svenskaindustrikommuner/dashboard/collectors/scb/scbtest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
 )
@@ -43,7 +44,7 @@ func (f *fakeSCB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	b, err := os.ReadFile(filepath.Join("testdata", file))
+	b, err := scbtest.Recorded(file)
 	if err != nil {
 		f.t.Error(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/kolada"
 	"github.com/svenskaindustrikommuner/dashboard/collectors/scb"
+	"github.com/svenskaindustrikommuner/dashboard/collectors/scb/scbtest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlstore"
@@ -31,6 +32,16 @@ import (
 func fixture(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// recorded is a recorded SCB answer shared with the collector's tests.
+func recorded(t testing.TB, name string) string {
+	t.Helper()
+	b, err := scbtest.Recorded(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,8 +122,8 @@ type rig struct {
 }
 
 func newRig(t *testing.T, timeout time.Duration) *rig {
-	r := &rig{t: t, clock: newFakeClock(t0), store: openStore(t), scbPop: fixture(t, "scb_constructed_TAB638_population_jsonstat2.json")}
-	config, meta := fixture(t, "scb_v2_config.json"), fixture(t, "scb_v2_TAB638_metadata.json")
+	r := &rig{t: t, clock: newFakeClock(t0), store: openStore(t), scbPop: recorded(t, "scb_constructed_TAB638_population_jsonstat2.json")}
+	config, meta := recorded(t, "scb_v2_config.json"), recorded(t, "scb_v2_TAB638_metadata.json")
 	mux := http.NewServeMux()
 	mux.Handle("GET /api/v2/config", body(config))
 	mux.Handle("GET /api/v2/tables/TAB638/metadata", body(meta))
