@@ -45,6 +45,10 @@ type Config struct {
 	PublicPages   bool   `yaml:"public_pages"`
 	SecureCookies bool   `yaml:"secure_cookies"`
 	LoadBundled   bool   `yaml:"load_bundled"`
+	// CollectOnStart: "auto" (the default) starts a run of every enabled
+	// source in the background when serve starts and nothing was ever
+	// collected; "always" on every start; "never" not at all (tests).
+	CollectOnStart string `yaml:"collect_on_start"`
 	// MetricsAdminOnly puts /metrics behind an admin login; by default it
 	// is open for a scraper on loopback (it holds no figures or users).
 	MetricsAdminOnly bool `yaml:"metrics_admin_only"`
@@ -189,6 +193,14 @@ const (
 	EnvPublic    = "DASHBOARD_PUBLIC_PAGES"
 	EnvSecure    = "DASHBOARD_SECURE_COOKIES"
 	EnvMetrics   = "DASHBOARD_METRICS_ADMIN_ONLY"
+	EnvCollect   = "DASHBOARD_COLLECT_ON_START"
+)
+
+// Values of collect_on_start.
+const (
+	CollectAuto   = "auto"
+	CollectAlways = "always"
+	CollectNever  = "never"
 )
 
 // Default returns the shipped configuration alone.
@@ -253,6 +265,9 @@ func applyEnv(cfg *Config, getenv Getenv) error {
 	if v := getenv(EnvKoladaURL); v != "" {
 		cfg.Sources.Kolada.URL = v
 	}
+	if v := getenv(EnvCollect); v != "" {
+		cfg.CollectOnStart = v
+	}
 	for _, b := range []struct {
 		key string
 		dst *bool
@@ -280,6 +295,11 @@ func (c *Config) DatabaseURLOrDefault() string {
 // Validate checks every key a typo could break, naming the key.
 func (c *Config) Validate() error {
 	var errs []error
+	switch c.CollectOnStart {
+	case CollectAuto, CollectAlways, CollectNever:
+	default:
+		errs = append(errs, fmt.Errorf("config: collect_on_start: %q is not auto, always or never", c.CollectOnStart))
+	}
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...)))
 	}

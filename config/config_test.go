@@ -193,3 +193,24 @@ func TestShippedKoladaFocusIndicators(t *testing.T) {
 		}
 	}
 }
+
+func TestCollectOnStart(t *testing.T) {
+	cfg, err := Default()
+	if err != nil || cfg.CollectOnStart != CollectAuto {
+		t.Fatalf("default %q, %v", cfg.CollectOnStart, err)
+	}
+	env := func(v string) Getenv {
+		return func(k string) string {
+			if k == EnvCollect {
+				return v
+			}
+			return ""
+		}
+	}
+	if cfg, err := Load("", env("never")); err != nil || cfg.CollectOnStart != CollectNever {
+		t.Errorf("env never: %v", err)
+	}
+	if _, err := Load("", env("sometimes")); err == nil || !strings.Contains(err.Error(), `collect_on_start: "sometimes" is not auto, always or never`) {
+		t.Errorf("bad value: %v", err)
+	}
+}

@@ -24,6 +24,9 @@ func serving(t *testing.T, env map[string]string) (stop func()) {
 	addr := ln.Addr().String()
 	ln.Close()
 	env["DASHBOARD_ADDR"] = addr
+	if env["DASHBOARD_COLLECT_ON_START"] == "" {
+		env["DASHBOARD_COLLECT_ON_START"] = "never" // never reach the real SCB or Kolada
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	exit := make(chan int, 1)
 	go func() {

@@ -73,6 +73,8 @@ func collectEnv(t *testing.T, scbURL string) (map[string]string, string) {
 		"DATABASE_URL":      "sqlite:" + db,
 		"DASHBOARD_SCB_URL": scbURL + "/api/v2",
 		"DASHBOARD_CONFIG":  cfg,
+		// Tests never collect on their own: each starts what it tests.
+		"DASHBOARD_COLLECT_ON_START": "never",
 	}, db
 }
 

@@ -55,8 +55,10 @@ func serve(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	first := newStartCollect(a)
 	app, _, err := server.New(server.Deps{
-		Store: a.store, Env: env, Data: data, Log: a.log, Clock: a.clock,
+		StartupNotice: first.Notice,
+		Store:         a.store, Env: env, Data: data, Log: a.log, Clock: a.clock,
 		PublicPages: a.cfg.PublicPages, SecureCookies: a.cfg.SecureCookies,
 		Members: memberReg, ReportedMembers: a.cfg.Network.ReportedMembers, ReportedSource: a.cfg.Network.ReportedSource,
 		Upload: uploadLimits(a.cfg.Upload), DescribeSource: bundled.Describe,
@@ -75,6 +77,7 @@ func serve(ctx context.Context, a *app, args []string) error {
 	a.printf("Dashboarden är igång: öppna %s i webbläsaren (Ctrl+C stoppar).\n", url)
 	sched.Start()
 	defer a.stopScheduler(sched)
+	go first.start(ctx, a, sched)
 	done := make(chan error, 1)
 	go func() { done <- app.Listener(ln) }()
 	select {

@@ -40,7 +40,25 @@ func (s *Scheduler) RunNow(ctx context.Context, name, trigger, actor string) (do
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(s.ctx, cancel)()
-	return s.run(ctx, src, trigger, actor)
+	return s.run(ctx, src, trigger, actor, s.retry)
+}
+
+// RunOnce is RunNow with one collection attempt (each request is still
+// retried by the collector): the first run at start, which should say soon
+// when a source cannot be reached rather than wait minutes to try again.
+func (s *Scheduler) RunOnce(ctx context.Context, name, trigger, actor string) (domain.Run, error) {
+	src, err := s.lookup(name)
+	if err != nil {
+		return domain.Run{}, err
+	}
+	if !s.begin() {
+		return domain.Run{}, stoppingErr()
+	}
+	defer s.wg.Done()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(s.ctx, cancel)()
+	return s.run(ctx, src, trigger, actor, Retry{Attempts: 1}.withDefaults())
 }
 
 // Trigger starts a run in the background, for the admin page's button: it
@@ -60,7 +78,7 @@ func (s *Scheduler) Trigger(name, trigger, actor string) error {
 	}
 	go func() {
 		defer s.wg.Done()
-		_, _ = s.run(s.ctx, src, trigger, actor) // logged and recorded by run
+		_, _ = s.run(s.ctx, src, trigger, actor, s.retry) // logged and recorded by run
 	}()
 	return nil
 }
@@ -106,14 +124,14 @@ func (s *Scheduler) scheduled(src *source) {
 			return
 		}
 	}
-	if _, err := s.run(s.ctx, src, TriggerSchedule, ActorScheduler); errors.Is(err, ErrBusy) {
+	if _, err := s.run(s.ctx, src, TriggerSchedule, ActorScheduler, s.retry); errors.Is(err, ErrBusy) {
 		log.Info("scheduled run skipped: the source is being collected already", "err", err)
 	}
 }
 
 // run is one run of a source: guard, lease, record, collect, check, write,
 // record. Every path that started a run record finishes it.
-func (s *Scheduler) run(ctx context.Context, src *source, trigger, actor string) (domain.Run, error) {
+func (s *Scheduler) run(ctx context.Context, src *source, trigger, actor string, retry Retry) (domain.Run, error) {
 	if !src.running.CompareAndSwap(false, true) {
 		return domain.Run{}, busyErr(src, false)
 	}
@@ -146,7 +164,7 @@ func (s *Scheduler) run(ctx context.Context, src *source, trigger, actor string)
 	log = log.With("run", run.ID)
 	log.Info("collector run started")
 
-	res := s.execute(ctx, src, actor, log)
+	res := s.execute(ctx, src, actor, retry, log)
 	if res.err != nil && ctx.Err() != nil {
 		res.err = cancelled(ctx, src, res.err)
 	}
@@ -232,6 +250,8 @@ func defaultActor(trigger string) string {
 		return ActorScheduler
 	case TriggerCLI:
 		return "kommandoraden"
+	case TriggerStart:
+		return "start"
 	}
 	return "okänd"
 }
@@ -252,12 +272,12 @@ type outcome struct {
 // Plausibility rules plug in here.
 type TableCheck func(source string, u domain.Unit) error
 
-func (s *Scheduler) execute(ctx context.Context, src *source, actor string, log *slog.Logger) outcome {
+func (s *Scheduler) execute(ctx context.Context, src *source, actor string, retry Retry, log *slog.Logger) outcome {
 	seen, err := s.cfg.Store.Stamps(ctx, src.Name)
 	if err != nil {
 		return outcome{status: domain.RunFailed, err: domain.Errorf(domain.CodeUnavailable, "Tabellernas senaste uppdateringar kunde inte läsas ur databasen.", err)}
 	}
-	col, attempts, err := s.collect(ctx, src, seen, log)
+	col, attempts, err := s.collect(ctx, src, seen, retry, log)
 	out := outcome{attempts: attempts, requests: col.Requests}
 	if err != nil && len(col.Units) == 0 {
 		out.status, out.err = domain.RunFailed, err
@@ -410,25 +430,25 @@ func unitNoun(kind domain.SourceKind, n int) string {
 // failed attempt, so a source that is down for a moment is asked again; one
 // where only some failed is final (each request was retried already). A
 // panicking collector is a failed attempt.
-func (s *Scheduler) collect(ctx context.Context, src *source, seen map[string]time.Time, log *slog.Logger) (domain.Collection, int, error) {
+func (s *Scheduler) collect(ctx context.Context, src *source, seen map[string]time.Time, retry Retry, log *slog.Logger) (domain.Collection, int, error) {
 	var col domain.Collection
 	var err error
 	attempt := 0
-	for attempt < s.retry.Attempts {
+	for attempt < retry.Attempts {
 		attempt++
 		col, err = safeCollect(ctx, src.Collector, seen)
 		if err == nil {
 			aerr := allFailed(col)
-			if aerr == nil || attempt == s.retry.Attempts || permanent(ctx, aerr) {
+			if aerr == nil || attempt == retry.Attempts || permanent(ctx, aerr) {
 				return col, attempt, nil
 			}
 			err = aerr
 		}
-		if permanent(ctx, err) || attempt == s.retry.Attempts {
+		if permanent(ctx, err) || attempt == retry.Attempts {
 			break
 		}
-		wait := s.retry.delay(attempt)
-		log.Warn("collection failed; trying again", "attempt", attempt, "of", s.retry.Attempts, "wait", wait.String(), "err", err)
+		wait := retry.delay(attempt)
+		log.Warn("collection failed; trying again", "attempt", attempt, "of", retry.Attempts, "wait", wait.String(), "err", err)
 		if serr := s.clock.Sleep(ctx, wait); serr != nil {
 			break
 		}

@@ -24,6 +24,7 @@ const (
 	TriggerSchedule = "schedule"
 	TriggerManual   = "manual" // the admin page's "Kör nu"
 	TriggerCLI      = "cli"    // dashboard collect
+	TriggerStart    = "start"  // collect_on_start
 )
 
 // Actor of scheduled runs, as batch lists show it.

@@ -170,6 +170,8 @@ func viewRun(r domain.Run) runView {
 		v.Trigger = "Kör nu"
 	case "cli":
 		v.Trigger = "kommandorad"
+	case "start":
+		v.Trigger = "vid start"
 	default:
 		v.Trigger = r.Trigger
 	}

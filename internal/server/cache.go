@@ -146,7 +146,7 @@ func (s *Server) serveCached(c *fiber.Ctx, build func() (response, error)) error
 	}
 	s.cache.advance(version)
 	anonymous := c.Cookies(sessionCookie) == ""
-	key := cacheKey(version, c)
+	key := cacheKey(version, c) + " " + s.startupNotice()
 	var e *cached
 	if anonymous {
 		e, _ = s.cache.get(key)

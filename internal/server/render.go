@@ -31,6 +31,8 @@ type page struct {
 	CSRF         string
 	Network      string
 	AssetVersion string
+	// Notice is the startup collection's progress (see Deps.StartupNotice).
+	Notice string
 }
 
 // pageSet is one parsed template per page, each with the layout.
@@ -228,6 +230,7 @@ func (s *Server) renderBytes(c *fiber.Ctx, name string, p page) ([]byte, error) 
 	}
 	p.Network = s.deps.Env.NetworkName
 	p.AssetVersion = assetVersion
+	p.Notice = s.startupNotice()
 	// A script logged in by HTTP Basic has a user but no session (and
 	// needs no CSRF token).
 	if u, sess := s.currentUser(c); u != nil {
@@ -306,4 +309,12 @@ func optionsHTML(opts []option) template.HTML {
 		b.WriteString("</optgroup>")
 	}
 	return template.HTML(b.String())
+}
+
+// startupNotice is the first collection's progress, "" when none.
+func (s *Server) startupNotice() string {
+	if s.deps.StartupNotice == nil {
+		return ""
+	}
+	return s.deps.StartupNotice()
 }

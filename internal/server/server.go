@@ -32,10 +32,14 @@ type Store interface {
 
 // Deps are the server's collaborators, wired by hand in cmd/dashboard.
 type Deps struct {
-	Store Store
-	Env   *report.Env
-	Data  *report.Data
-	Log   *slog.Logger
+	// StartupNotice (optional) is the notice every page shows while the
+	// first collection runs, or after it failed ("" for none). It is part
+	// of the page cache's key, so a page never shows a stale notice.
+	StartupNotice func() string
+	Store         Store
+	Env           *report.Env
+	Data          *report.Data
+	Log           *slog.Logger
 	// PublicPages lets anonymous visitors read the comparison pages.
 	PublicPages bool
 	// SecureCookies marks session cookies Secure (behind TLS).
