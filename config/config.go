@@ -72,6 +72,7 @@ type Config struct {
 	CrossChecks []domain.CrossCheck `yaml:"cross_checks"`
 	Sources     Sources             `yaml:"sources"`
 	Upload      Upload              `yaml:"upload"`
+	Backup      Backup              `yaml:"backup"`
 
 	// Regions is not read from YAML: it is SCB's code list, shipped.
 	Regions []domain.Region `yaml:"-"`
@@ -149,6 +150,16 @@ type KoladaKPI struct {
 	Gender    string `yaml:"gender"`
 	From      int    `yaml:"from"`
 	To        int    `yaml:"to"`
+}
+
+// Backup schedules copies of the SQLite store next to it (serve only).
+// PostgreSQL is backed up with pg_dump, so a schedule there is an error.
+type Backup struct {
+	// Schedule is a cron spec like the sources' ("CRON_TZ=Europe/Stockholm
+	// 30 3 * * *"); empty (the default) takes no scheduled copies.
+	Schedule string `yaml:"schedule"`
+	// Keep is how many dated copies stay; older ones are removed.
+	Keep int `yaml:"keep"`
 }
 
 // Upload limits protect the server from large and hostile spreadsheets.
@@ -481,6 +492,17 @@ func (c *Config) Validate() error {
 	}
 	if c.Upload.MaxRows < 1 {
 		bad("upload.max_rows", "must be at least 1")
+	}
+	if c.Backup.Keep < 1 {
+		bad("backup.keep", "must be at least 1")
+	}
+	if spec := c.Backup.Schedule; spec != "" {
+		if _, err := CronParser.Parse(spec); err != nil {
+			bad("backup.schedule", "%q: %v", spec, err)
+		}
+		if hasAnyPrefix(c.DatabaseURL, "postgres://", "postgresql://") {
+			bad("backup.schedule", "scheduled copies are for the SQLite store; back PostgreSQL up with pg_dump (docs/deploy.md)")
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -101,6 +101,15 @@ func TestFileOverridesAndErrorsNameTheKey(t *testing.T) {
 		{name: "frame ancestor smuggling a directive", yaml: "frame_ancestors: [\"https://a.se; script-src *\"]\n", wantErr: "frame_ancestors[0]"},
 		{name: "frame ancestor wildcard alone", yaml: "frame_ancestors: [\"https://*\"]\n", wantErr: "frame_ancestors[0]"},
 		{name: "frame ancestor bad port", yaml: "frame_ancestors: [\"https://www.finspang.se:x\"]\n", wantErr: "frame_ancestors[0]"},
+		{name: "backup schedule", yaml: "backup:\n  schedule: \"CRON_TZ=Europe/Stockholm 30 3 * * *\"\n  keep: 3\n",
+			check: func(t *testing.T, c *Config) {
+				if c.Backup.Schedule != "CRON_TZ=Europe/Stockholm 30 3 * * *" || c.Backup.Keep != 3 {
+					t.Errorf("backup = %+v", c.Backup)
+				}
+			}},
+		{name: "bad backup schedule", yaml: "backup:\n  schedule: \"varje natt\"\n", wantErr: "backup.schedule"},
+		{name: "backup keep zero", yaml: "backup:\n  keep: 0\n", wantErr: "backup.keep"},
+		{name: "backup schedule on PostgreSQL", yaml: "database_url: \"postgres://db/x\"\nbackup:\n  schedule: \"@daily\"\n", wantErr: "pg_dump"},
 		{name: "bad env bool", env: map[string]string{EnvPublic: "kanske"}, wantErr: EnvPublic},
 		{name: "indicator without theme", yaml: "indicators:\n  - {id: a, name: A}\n", wantErr: "indicators[0].theme"},
 		{name: "indicator with unknown theme", yaml: "indicators:\n  - {id: a, name: A, theme: sport}\n", wantErr: "indicators[0].theme"},

@@ -56,6 +56,15 @@ func serve(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	first := newStartCollect(a)
+	backups, err := a.startBackups(ctx, reg)
+	if err != nil {
+		return err
+	}
+	defer backups.stop()
+	var backupsView server.Backups // stays a nil interface when not scheduled
+	if backups != nil {
+		backupsView = backups
+	}
 	app, _, err := server.New(server.Deps{
 		StartupNotice: first.Notice,
 		Store:         a.store, Env: env, Data: data, Log: a.log, Clock: a.clock,
@@ -63,7 +72,7 @@ func serve(ctx context.Context, a *app, args []string) error {
 		Members: memberReg, ReportedMembers: a.cfg.Network.ReportedMembers, ReportedSource: a.cfg.Network.ReportedSource,
 		Upload: uploadLimits(a.cfg.Upload), DescribeSource: bundled.Describe,
 		Scheduler: schedulerView{sched}, Metrics: reg, MetricsAdminOnly: a.cfg.MetricsAdminOnly,
-		FrameAncestors: a.cfg.FrameAncestors, TrustedProxies: proxies,
+		FrameAncestors: a.cfg.FrameAncestors, TrustedProxies: proxies, Backups: backupsView,
 	})
 	if err != nil {
 		return err

@@ -21,6 +21,9 @@ const (
 	NameImports              = "dashboard_imports_total"
 	NameDataVersion          = "dashboard_data_version"
 	NameCacheLookups         = "dashboard_page_cache_lookups_total"
+	NameBackups              = "dashboard_backups_total"
+	NameBackupLastSuccess    = "dashboard_backup_last_success_timestamp_seconds"
+	NameBackupLastFailed     = "dashboard_backup_last_failed"
 )
 
 // Import kinds for RecordImport: an analyst's upload written to the store,
@@ -61,6 +64,9 @@ type Registry struct {
 	cacheMisses  prometheus.Counter
 	lastMu       sync.Mutex
 	lastBySource map[string]float64 // the gauge only moves forward
+	backups      *prometheus.CounterVec
+	backupOK     prometheus.Gauge
+	backupFailed prometheus.Gauge
 }
 
 // NewRegistry returns a registry with the dashboard's metrics, the Go
@@ -84,13 +90,22 @@ func NewRegistry() *Registry {
 		dataVersion: prometheus.NewGauge(prometheus.GaugeOpts{Name: NameDataVersion,
 			Help: "Data version of the store as this instance last read it; it changes whenever figures change on any instance."}),
 		lastBySource: map[string]float64{},
+		backups: prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameBackups,
+			Help: "Scheduled backups of the SQLite store by outcome (ok, failed)."}, []string{"status"}),
+		backupOK: prometheus.NewGauge(prometheus.GaugeOpts{Name: NameBackupLastSuccess,
+			Help: "Unix time of the last scheduled backup that was written; 0 if none since start."}),
+		backupFailed: prometheus.NewGauge(prometheus.GaugeOpts{Name: NameBackupLastFailed,
+			Help: "1 if the last scheduled backup failed, else 0."}),
 	}
 	lookups := prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameCacheLookups,
 		Help: "Page and API answers looked up in the page cache, by result (hit or miss)."}, []string{"result"})
 	r.cacheHits, r.cacheMisses = lookups.WithLabelValues("hit"), lookups.WithLabelValues("miss")
 	r.imports.WithLabelValues(ImportConfirmed)
 	r.imports.WithLabelValues(ImportRolledBack)
+	r.backups.WithLabelValues("ok")
+	r.backups.WithLabelValues("failed")
 	r.reg.MustRegister(r.requests, r.runs, r.tables, r.lastSuccess, r.imports, r.dataVersion, lookups,
+		r.backups, r.backupOK, r.backupFailed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return r
 }
@@ -173,6 +188,23 @@ func (r *Registry) RecordImport(kind string) {
 	if r != nil {
 		r.imports.WithLabelValues(labelValue(kind)).Inc()
 	}
+}
+
+// RecordBackup counts a scheduled backup; a written one sets the
+// last-success time, a failed one raises the failed flag until the next
+// success, so an alert can fire on either "failed" or "too old".
+func (r *Registry) RecordBackup(ok bool, at time.Time) {
+	if r == nil {
+		return
+	}
+	if ok {
+		r.backups.WithLabelValues("ok").Inc()
+		r.backupOK.Set(float64(at.UnixNano()) / 1e9)
+		r.backupFailed.Set(0)
+		return
+	}
+	r.backups.WithLabelValues("failed").Inc()
+	r.backupFailed.Set(1)
 }
 
 // SetDataVersion publishes the store's data version; instances that show

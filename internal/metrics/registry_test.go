@@ -450,3 +450,39 @@ func TestRecordTable(t *testing.T) {
 		t.Error("a status that never happened is exposed")
 	}
 }
+
+func TestRecordBackup(t *testing.T) {
+	r := NewRegistry()
+	e, _ := scrape(t, r)
+	for _, c := range []struct {
+		name string
+		kv   []string
+	}{{NameBackups, []string{"status", "ok"}}, {NameBackups, []string{"status", "failed"}}, {NameBackupLastSuccess, nil}, {NameBackupLastFailed, nil}} {
+		if v, ok := e.find(c.name, c.kv...); !ok || v != 0 {
+			t.Errorf("before any backup %s%v = %v, %v; want 0", c.name, c.kv, v, ok)
+		}
+	}
+	at := time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)
+	steps := []struct {
+		ok                   bool
+		okCount, failedCount float64
+		last, failed         float64
+	}{
+		{true, 1, 0, float64(at.Unix()), 0},
+		{false, 1, 1, float64(at.Unix()), 1}, // a failure keeps the last success time
+		{false, 1, 2, float64(at.Unix()), 1},
+		{true, 2, 2, float64(at.Add(3 * time.Hour).Unix()), 0},
+	}
+	for i, s := range steps {
+		r.RecordBackup(s.ok, at.Add(time.Duration(i)*time.Hour))
+		e, _ := scrape(t, r)
+		got := func(name string, kv ...string) float64 { v, _ := e.find(name, kv...); return v }
+		if got(NameBackups, "status", "ok") != s.okCount || got(NameBackups, "status", "failed") != s.failedCount ||
+			got(NameBackupLastSuccess) != s.last || got(NameBackupLastFailed) != s.failed {
+			t.Errorf("step %d: ok %v failed %v last %v flag %v; want %+v", i, got(NameBackups, "status", "ok"),
+				got(NameBackups, "status", "failed"), got(NameBackupLastSuccess), got(NameBackupLastFailed), s)
+		}
+	}
+	var nilReg *Registry
+	nilReg.RecordBackup(false, at) // must not panic
+}

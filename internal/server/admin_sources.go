@@ -53,6 +53,8 @@ type sourcesContent struct {
 	DiscrepancyCount int
 	// Checks is the result of "Kontrollera konfigurationen", when asked.
 	Checks []checkView
+	// Backups is the scheduled backups' schedule and last outcome.
+	Backups backupView
 }
 
 type sourceView struct {
@@ -101,7 +103,7 @@ func (s *Server) adminSourcesPage(c *fiber.Ctx) error {
 // sourcesPage builds the sources page's content (the check adds its
 // result to it).
 func (s *Server) sourcesPage(c *fiber.Ctx) (sourcesContent, error) {
-	content := sourcesContent{Precedence: s.deps.Env.Precedence.Describe(), NoSched: s.deps.Scheduler == nil}
+	content := sourcesContent{Precedence: s.deps.Env.Precedence.Describe(), NoSched: s.deps.Scheduler == nil, Backups: s.backupView()}
 	var infos []SourceInfo
 	if s.deps.Scheduler != nil {
 		infos = s.deps.Scheduler.Sources()

@@ -69,6 +69,9 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (config trusted_proxies); empty: the header is ignored.
 	TrustedProxies []netip.Prefix
+	// Backups takes the scheduled copies of a SQLite store; the sources
+	// page shows its last outcome. nil: not scheduled.
+	Backups Backups
 	// FrameAncestors lists the origins (https://www.example.se) allowed to
 	// show the pages in a frame (config frame_ancestors); empty: none.
 	FrameAncestors []string
