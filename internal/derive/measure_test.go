@@ -2,6 +2,7 @@ package derive
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -47,12 +48,29 @@ func TestParseMeasure(t *testing.T) {
 	}
 }
 
+// TestParseMeasureLongValueIsCut: an unknown value is echoed whole up to
+// 40 characters (runes, so å counts once) and cut with "…" beyond, so a
+// long URL cannot make a long message; the boundary itself is not cut.
 func TestParseMeasureLongValueIsCut(t *testing.T) {
-	long := strings.Repeat("x", 10000)
-	_, err := ParseMeasure(long)
-	msg := domain.UserMessage(err, "")
-	if msg == "" || len(msg) > 200 {
-		t.Errorf("message length %d, want a short message: %q", len(msg), msg)
+	tests := []struct {
+		name string
+		in   string
+		echo string // what the message quotes
+	}{
+		{"39 runes, whole", strings.Repeat("å", 39), strings.Repeat("å", 39)},
+		{"40 runes, whole", strings.Repeat("å", 40), strings.Repeat("å", 40)},
+		{"41 runes, cut", strings.Repeat("å", 41), strings.Repeat("å", 40) + "…"},
+		{"10 000 bytes, cut", strings.Repeat("x", 10000), strings.Repeat("x", 40) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseMeasure(tt.in)
+			msg := domain.UserMessage(err, "")
+			want := fmt.Sprintf("Okänt mått %q.", tt.echo)
+			if !strings.HasPrefix(msg, want) {
+				t.Errorf("message %q, want it to begin %q", msg, want)
+			}
+		})
 	}
 }
 

@@ -67,6 +67,18 @@ func TestRankTies(t *testing.T) {
 		if r.Rank != 0 {
 			prev = r.Rank
 		}
+		// Equal figures, and the members without one (last), stand in
+		// name order.
+		if i > 0 {
+			a, b := v.Rows[i-1], r
+			same := (a.Value == nil && b.Value == nil) || (a.Value != nil && b.Value != nil && *a.Value == *b.Value)
+			if same && a.Name >= b.Name {
+				t.Errorf("rows %d and %d: %s before %s with the same figure", i-1, i, a.Name, b.Name)
+			}
+			if a.Value == nil && b.Value != nil {
+				t.Errorf("row %d %s has a figure after a missing one", i, b.Code)
+			}
+		}
 	}
 
 	for _, code := range []string{"2580", "2284", "0882", "2584", "0481"} {
