@@ -53,6 +53,8 @@ func probes(t *testing.T, inst *servertest.Instance) []headerProbe {
 		headerProbe{method: http.MethodGet, path: "/api/v1/observations?indicator=nope"},
 		headerProbe{method: http.MethodDelete, path: "/"},
 		headerProbe{method: http.MethodGet, path: "/admin/kallor"},
+		// A URL longer than the request buffer: 431 from the server itself.
+		headerProbe{method: http.MethodGet, path: "/jamfor?x=" + strings.Repeat("a", 20000)},
 		// Over the body limit: refused by Fiber before any handler runs.
 		headerProbe{method: http.MethodPost, path: "/import", declared: 65 << 20},
 	)
@@ -139,7 +141,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 			}
 			// The probes must have reached the error paths, or the test
 			// proves less than it says.
-			for _, code := range []int{200, 303, 400, 401, 404, 413} {
+			for _, code := range []int{200, 303, 400, 401, 404, 413, 431} {
 				if !statuses[code] {
 					t.Errorf("no probe answered %d (got %v)", code, statuses)
 				}
