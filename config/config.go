@@ -305,24 +305,69 @@ func (c *Config) DatabaseURLOrDefault() string {
 
 // Validate checks every key a typo could break, naming the key.
 func (c *Config) Validate() error {
-	var errs []error
+	var p problems
+	c.checkStore(&p)
+	c.checkMembers(&p)
+	themes := c.checkThemes(&p)
+	ids := c.checkIndicators(&p, themes)
+	c.checkCrossChecks(&p, ids)
+	c.checkSources(&p, ids)
+	c.checkServing(&p)
+	c.checkBackup(&p)
+	return errors.Join(p...)
+}
+
+// problems collects every mistake, each naming its key, so one start
+// reports them all.
+type problems []error
+
+func (p *problems) bad(key, format string, args ...any) {
+	*p = append(*p, fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...)))
+}
+
+// checkStore checks how the binary starts: the first collection, the
+// address and the database.
+func (c *Config) checkStore(p *problems) {
 	switch c.CollectOnStart {
 	case CollectAuto, CollectAlways, CollectNever:
 	default:
-		errs = append(errs, fmt.Errorf("config: collect_on_start: %q is not auto, always or never", c.CollectOnStart))
-	}
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...)))
+		p.bad("collect_on_start", "%q is not auto, always or never", c.CollectOnStart)
 	}
 	if strings.TrimSpace(c.Addr) == "" {
-		bad("addr", "must not be empty (e.g. \":8080\")")
+		p.bad("addr", "must not be empty (e.g. \":8080\")")
 	}
 	if c.DatabaseURL == "" && c.DatabaseDir == "" {
-		bad("database_dir", "must not be empty when database_url is not set")
+		p.bad("database_dir", "must not be empty when database_url is not set")
 	}
 	if u := c.DatabaseURL; u != "" && !hasAnyPrefix(u, "sqlite:", "file:", "postgres://", "postgresql://") {
-		bad("database_url", "%q: use sqlite:PATH or postgres://...", u)
+		p.bad("database_url", "%q: use sqlite:PATH or postgres://...", u)
 	}
+}
+
+// checkServing checks the proxies, the frame ancestors and the upload
+// limits.
+func (c *Config) checkServing(p *problems) {
+	if _, err := c.TrustedProxyPrefixes(); err != nil {
+		p.bad("trusted_proxies", "%v", err)
+	}
+	for i, o := range c.FrameAncestors {
+		if err := checkOrigin(o); err != nil {
+			p.bad(fmt.Sprintf("frame_ancestors[%d]", i), "%q: %v", o, err)
+		}
+	}
+	if c.Upload.MaxFileMB < 1 {
+		p.bad("upload.max_file_mb", "must be at least 1")
+	}
+	if c.Upload.MaxUnzippedMB < c.Upload.MaxFileMB {
+		p.bad("upload.max_unzipped_mb", "must be at least max_file_mb")
+	}
+	if c.Upload.MaxRows < 1 {
+		p.bad("upload.max_rows", "must be at least 1")
+	}
+}
+
+// checkMembers checks that every member is a known municipality, once.
+func (c *Config) checkMembers(p *problems) {
 	regions := domain.NewRegions(c.Regions)
 	seen := map[string]bool{}
 	for i, m := range c.Network.Members {
@@ -330,181 +375,193 @@ func (c *Config) Validate() error {
 		r, ok := regions.Get(m.Code)
 		switch {
 		case !ok || r.Kind() != domain.KindMunicipality:
-			bad(key, "%q is not a municipality code (four digits, e.g. \"1060\")", m.Code)
+			p.bad(key, "%q is not a municipality code (four digits, e.g. \"1060\")", m.Code)
 		case seen[m.Code]:
-			bad(key, "%q is listed twice", m.Code)
+			p.bad(key, "%q is listed twice", m.Code)
 		}
 		seen[m.Code] = true
 	}
 	if len(c.Network.Members) == 0 {
-		bad("network.members", "at least one member is needed")
+		p.bad("network.members", "at least one member is needed")
 	}
-	themes := map[string]bool{}
-	var themeIDs []string
+}
+
+// checkThemes checks the themes and returns their ids in order.
+func (c *Config) checkThemes(p *problems) []string {
+	seen := map[string]bool{}
+	var ids []string
 	for i, t := range c.Themes {
 		key := fmt.Sprintf("themes[%d]", i)
 		switch {
 		case !validID(t.ID):
-			bad(key+".id", "%q must be lower-case letters, digits and _", t.ID)
-		case themes[t.ID]:
-			bad(key+".id", "%q is listed twice", t.ID)
+			p.bad(key+".id", "%q must be lower-case letters, digits and _", t.ID)
+		case seen[t.ID]:
+			p.bad(key+".id", "%q is listed twice", t.ID)
 		}
 		if strings.TrimSpace(t.Name) == "" {
-			bad(key+".name", "must not be empty")
+			p.bad(key+".name", "must not be empty")
 		}
-		themes[t.ID] = true
-		themeIDs = append(themeIDs, t.ID)
+		seen[t.ID] = true
+		ids = append(ids, t.ID)
 	}
+	return ids
+}
+
+// checkIndicators checks the catalogue and returns its ids.
+func (c *Config) checkIndicators(p *problems, themes []string) map[string]bool {
 	ids := map[string]bool{}
 	for i, ind := range c.Indicators {
 		key := fmt.Sprintf("indicators[%d]", i)
 		switch {
 		case !validID(ind.ID):
-			bad(key+".id", "%q must be lower-case letters, digits and _", ind.ID)
+			p.bad(key+".id", "%q must be lower-case letters, digits and _", ind.ID)
 		case ids[ind.ID]:
-			bad(key+".id", "%q is listed twice", ind.ID)
+			p.bad(key+".id", "%q is listed twice", ind.ID)
 		}
 		ids[ind.ID] = true
-		if strings.TrimSpace(ind.Name) == "" {
-			bad(key+".name", "must not be empty")
-		}
-		if ind.Decimals < 0 || ind.Decimals > 6 {
-			bad(key+".decimals", "%d is outside 0..6", ind.Decimals)
-		}
-		if pl := ind.Plausible; pl.Min != nil && pl.Max != nil && *pl.Min > *pl.Max {
-			bad(key+".plausible", "min %v is above max %v", *pl.Min, *pl.Max)
-		}
-		if pl := ind.Plausible; pl.MaxChange < 0 || math.IsNaN(pl.MaxChange) {
-			bad(key+".plausible.max_change", "%v must be a share ≥ 0 (0.5 = ±50 %%)", pl.MaxChange)
-		}
-		if !themes[ind.Theme] {
-			bad(key+".theme", "%q is not one of the themes (%s)", ind.Theme, strings.Join(themeIDs, ", "))
-		}
-		for j, m := range ind.Measures {
-			if _, err := derive.ParseMeasure(m); err != nil || m == "" {
-				bad(fmt.Sprintf("%s.measures[%d]", key, j), "%q is not one of absolut, per1000, andel, forandring, index", m)
-			} else if !derive.Measure(m).Applies(domain.Indicator{ID: ind.ID, Rate: ind.Rate, Jobs: ind.Jobs}) {
-				bad(fmt.Sprintf("%s.measures[%d]", key, j), "%q does not fit the indicator (rate: %v, jobs: %v)", m, ind.Rate, ind.Jobs)
-			}
-		}
-		for j, g := range ind.Genders {
-			if g != domain.GenderWomen && g != domain.GenderMen || slices.Index(ind.Genders, g) != j {
-				bad(fmt.Sprintf("%s.genders[%d]", key, j), "%q: list K and/or M once each (the total is the indicator itself)", g)
-			}
+		checkIndicator(p, key, ind, themes)
+	}
+	return ids
+}
+
+// checkIndicator checks one indicator's fields.
+func checkIndicator(p *problems, key string, ind domain.Indicator, themes []string) {
+	if strings.TrimSpace(ind.Name) == "" {
+		p.bad(key+".name", "must not be empty")
+	}
+	if ind.Decimals < 0 || ind.Decimals > 6 {
+		p.bad(key+".decimals", "%d is outside 0..6", ind.Decimals)
+	}
+	if pl := ind.Plausible; pl.Min != nil && pl.Max != nil && *pl.Min > *pl.Max {
+		p.bad(key+".plausible", "min %v is above max %v", *pl.Min, *pl.Max)
+	}
+	if pl := ind.Plausible; pl.MaxChange < 0 || math.IsNaN(pl.MaxChange) {
+		p.bad(key+".plausible.max_change", "%v must be a share ≥ 0 (0.5 = ±50 %%)", pl.MaxChange)
+	}
+	if !slices.Contains(themes, ind.Theme) {
+		p.bad(key+".theme", "%q is not one of the themes (%s)", ind.Theme, strings.Join(themes, ", "))
+	}
+	for j, m := range ind.Measures {
+		if _, err := derive.ParseMeasure(m); err != nil || m == "" {
+			p.bad(fmt.Sprintf("%s.measures[%d]", key, j), "%q is not one of absolut, per1000, andel, forandring, index", m)
+		} else if !derive.Measure(m).Applies(domain.Indicator{ID: ind.ID, Rate: ind.Rate, Jobs: ind.Jobs}) {
+			p.bad(fmt.Sprintf("%s.measures[%d]", key, j), "%q does not fit the indicator (rate: %v, jobs: %v)", m, ind.Rate, ind.Jobs)
 		}
 	}
-	checkIDs := map[string]bool{}
+	for j, g := range ind.Genders {
+		if g != domain.GenderWomen && g != domain.GenderMen || slices.Index(ind.Genders, g) != j {
+			p.bad(fmt.Sprintf("%s.genders[%d]", key, j), "%q: list K and/or M once each (the total is the indicator itself)", g)
+		}
+	}
+}
+
+// checkCrossChecks checks the cross-source checks against the catalogue.
+func (c *Config) checkCrossChecks(p *problems, ids map[string]bool) {
+	seen := map[string]bool{}
 	for i, ch := range c.CrossChecks {
 		key := fmt.Sprintf("cross_checks[%d]", i)
-		if !validID(ch.ID) || checkIDs[ch.ID] {
-			bad(key+".id", "%q must be a unique id of lower-case letters, digits and _", ch.ID)
+		if !validID(ch.ID) || seen[ch.ID] {
+			p.bad(key+".id", "%q must be a unique id of lower-case letters, digits and _", ch.ID)
 		}
-		checkIDs[ch.ID] = true
+		seen[ch.ID] = true
 		for _, f := range []struct{ name, id string }{{"part", ch.Part}, {"total", ch.Total}, {"reference", ch.Reference}} {
 			if !ids[f.id] {
-				bad(key+"."+f.name, "%q is not in indicators", f.id)
+				p.bad(key+"."+f.name, "%q is not in indicators", f.id)
 			}
 		}
 		if !ch.PartSource.Valid() {
-			bad(key+".part_source", "%q is not one of scb, kolada, upload, bundled", ch.PartSource)
+			p.bad(key+".part_source", "%q is not one of scb, kolada, upload, bundled", ch.PartSource)
 		}
 		if !ch.ReferenceSource.Valid() {
-			bad(key+".reference_source", "%q is not one of scb, kolada, upload, bundled", ch.ReferenceSource)
+			p.bad(key+".reference_source", "%q is not one of scb, kolada, upload, bundled", ch.ReferenceSource)
 		}
 		if !(ch.Threshold > 0) {
-			bad(key+".threshold", "must be a positive number of percentage points, e.g. 0.5")
+			p.bad(key+".threshold", "must be a positive number of percentage points, e.g. 0.5")
 		}
 	}
+}
+
+// checkSources checks the precedence, each source's connection and
+// schedule, and its tables or KPIs against the catalogue.
+func (c *Config) checkSources(p *problems, ids map[string]bool) {
 	if len(c.Precedence) == 0 {
-		bad("precedence", "must list the source kinds, e.g. [scb, kolada, upload, bundled]")
+		p.bad("precedence", "must list the source kinds, e.g. [scb, kolada, upload, bundled]")
 	}
 	for i, k := range c.Precedence {
 		if !k.Valid() {
-			bad(fmt.Sprintf("precedence[%d]", i), "%q is not one of scb, kolada, upload, bundled", k)
-		}
-	}
-	checkSource := func(name string, enabled bool, url, schedule string, timeout Duration, attempts int) {
-		if !enabled {
-			return
-		}
-		if !hasAnyPrefix(url, "http://", "https://") {
-			bad("sources."+name+".url", "%q must be an http(s) URL", url)
-		}
-		if _, err := CronParser.Parse(schedule); err != nil {
-			bad("sources."+name+".schedule", "%q: %v", schedule, err)
-		}
-		if timeout <= 0 {
-			bad("sources."+name+".timeout", "must be positive, e.g. 60s")
-		}
-		if attempts < 1 {
-			bad("sources."+name+".max_attempts", "must be at least 1")
+			p.bad(fmt.Sprintf("precedence[%d]", i), "%q is not one of scb, kolada, upload, bundled", k)
 		}
 	}
 	s := c.Sources
-	checkSource("scb", s.SCB.Enabled, s.SCB.URL, s.SCB.Schedule, s.SCB.Timeout, s.SCB.MaxAttempts)
-	checkSource("kolada", s.Kolada.Enabled, s.Kolada.URL, s.Kolada.Schedule, s.Kolada.Timeout, s.Kolada.MaxAttempts)
+	checkSource(p, "scb", s.SCB.Enabled, s.SCB.URL, s.SCB.Schedule, s.SCB.Timeout, s.SCB.MaxAttempts)
+	checkSource(p, "kolada", s.Kolada.Enabled, s.Kolada.URL, s.Kolada.Schedule, s.Kolada.Timeout, s.Kolada.MaxAttempts)
 	for i, t := range s.SCB.Tables {
 		key := fmt.Sprintf("sources.scb.tables[%d]", i)
 		if t.ID == "" {
-			bad(key+".id", "must not be empty")
+			p.bad(key+".id", "must not be empty")
 		}
 		if !ids[t.Indicator] {
-			bad(key+".indicator", "%q is not in indicators", t.Indicator)
+			p.bad(key+".indicator", "%q is not in indicators", t.Indicator)
 		}
 		if t.To != 0 && t.To < t.From {
-			bad(key+".to", "%d is before from (%d)", t.To, t.From)
+			p.bad(key+".to", "%d is before from (%d)", t.To, t.From)
 		}
 		if t.Month < 0 || t.Month > 12 {
-			bad(key+".month", "%d is not a month 1..12", t.Month)
+			p.bad(key+".month", "%d is not a month 1..12", t.Month)
 		}
 		if t.NewerThan != "" && (t.NewerThan == t.ID || !slices.ContainsFunc(s.SCB.Tables, func(o SCBTable) bool { return o.ID == t.NewerThan })) {
-			bad(key+".newer_than", "%q is not another configured table", t.NewerThan)
+			p.bad(key+".newer_than", "%q is not another configured table", t.NewerThan)
 		}
 	}
 	for i, k := range s.Kolada.KPIs {
 		key := fmt.Sprintf("sources.kolada.kpis[%d]", i)
 		if k.ID == "" {
-			bad(key+".id", "must not be empty")
+			p.bad(key+".id", "must not be empty")
 		}
 		if !ids[k.Indicator] {
-			bad(key+".indicator", "%q is not in indicators", k.Indicator)
+			p.bad(key+".indicator", "%q is not in indicators", k.Indicator)
 		}
 		if k.Gender != "" && k.Gender != domain.GenderTotal && c.hasGenders(k.Indicator) {
-			bad(key+".gender", "%q: %s stores its K/M splits itself; take the total (T) here", k.Gender, k.Indicator)
+			p.bad(key+".gender", "%q: %s stores its K/M splits itself; take the total (T) here", k.Gender, k.Indicator)
 		}
 		if k.To != 0 && k.To < k.From {
-			bad(key+".to", "%d is before from (%d)", k.To, k.From)
+			p.bad(key+".to", "%d is before from (%d)", k.To, k.From)
 		}
 	}
-	if _, err := c.TrustedProxyPrefixes(); err != nil {
-		bad("trusted_proxies", "%v", err)
+}
+
+// checkSource checks one source's connection and schedule when enabled.
+func checkSource(p *problems, name string, enabled bool, url, schedule string, timeout Duration, attempts int) {
+	if !enabled {
+		return
 	}
-	for i, o := range c.FrameAncestors {
-		if err := checkOrigin(o); err != nil {
-			bad(fmt.Sprintf("frame_ancestors[%d]", i), "%q: %v", o, err)
-		}
+	if !hasAnyPrefix(url, "http://", "https://") {
+		p.bad("sources."+name+".url", "%q must be an http(s) URL", url)
 	}
-	if c.Upload.MaxFileMB < 1 {
-		bad("upload.max_file_mb", "must be at least 1")
+	if _, err := CronParser.Parse(schedule); err != nil {
+		p.bad("sources."+name+".schedule", "%q: %v", schedule, err)
 	}
-	if c.Upload.MaxUnzippedMB < c.Upload.MaxFileMB {
-		bad("upload.max_unzipped_mb", "must be at least max_file_mb")
+	if timeout <= 0 {
+		p.bad("sources."+name+".timeout", "must be positive, e.g. 60s")
 	}
-	if c.Upload.MaxRows < 1 {
-		bad("upload.max_rows", "must be at least 1")
+	if attempts < 1 {
+		p.bad("sources."+name+".max_attempts", "must be at least 1")
 	}
+}
+
+// checkBackup checks the scheduled copies of the SQLite store.
+func (c *Config) checkBackup(p *problems) {
 	if c.Backup.Keep < 1 {
-		bad("backup.keep", "must be at least 1")
+		p.bad("backup.keep", "must be at least 1")
 	}
 	if spec := c.Backup.Schedule; spec != "" {
 		if _, err := CronParser.Parse(spec); err != nil {
-			bad("backup.schedule", "%q: %v", spec, err)
+			p.bad("backup.schedule", "%q: %v", spec, err)
 		}
 		if hasAnyPrefix(c.DatabaseURL, "postgres://", "postgresql://") {
-			bad("backup.schedule", "scheduled copies are for the SQLite store; back PostgreSQL up with pg_dump (docs/deploy.md)")
+			p.bad("backup.schedule", "scheduled copies are for the SQLite store; back PostgreSQL up with pg_dump (docs/deploy.md)")
 		}
 	}
-	return errors.Join(errs...)
 }
 
 // RegionIndex returns the regions as a lookup structure.

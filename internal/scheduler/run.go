@@ -272,6 +272,36 @@ type outcome struct {
 // Plausibility rules plug in here.
 type TableCheck func(source string, u domain.Unit) error
 
+// judgeUnit is a unit's outcome before landing: unchanged, to land, or
+// failed (its own error, no figures at all, or a failed plausibility or
+// overlap check).
+func (s *Scheduler) judgeUnit(src *source, u domain.Unit, owner map[domain.Key]string) (domain.RunTable, error) {
+	t := domain.RunTable{Ref: u.Ref, Status: domain.TableLanded, Rows: len(u.Observations)}
+	switch {
+	case u.Err != nil:
+		return t, u.Err
+	case u.Unchanged:
+		t.Status, t.Rows = domain.TableUnchanged, 0
+		return t, nil
+	case len(u.Observations) == 0:
+		// An answer without a single figure is far more likely a fault at
+		// the source than the truth; fail so the next run tries again.
+		return t, domain.Errorf(domain.CodeUnavailable, src.Kind.Label()+" svarade utan en enda siffra för "+u.Ref+" (tom tabell?).",
+			fmt.Errorf("%s: %s: no observations", src.Name, u.Ref))
+	}
+	return t, s.checkUnit(src, u, owner)
+}
+
+// unland marks the tables that were to land as failed: the write of the
+// run's batch failed, so none of them did.
+func unland(tables []domain.RunTable) {
+	for i := range tables {
+		if tables[i].Status == domain.TableLanded {
+			tables[i].Status, tables[i].Rows, tables[i].Error = domain.TableFailed, 0, "Siffrorna kunde inte sparas."
+		}
+	}
+}
+
 func (s *Scheduler) execute(ctx context.Context, src *source, actor string, retry Retry, log *slog.Logger) outcome {
 	seen, err := s.cfg.Store.Stamps(ctx, src.Name)
 	if err != nil {
@@ -291,20 +321,7 @@ func (s *Scheduler) execute(ctx context.Context, src *source, actor string, retr
 	var failures []string
 	owner := map[domain.Key]string{}
 	for _, u := range col.Units {
-		t := domain.RunTable{Ref: u.Ref, Status: domain.TableLanded, Rows: len(u.Observations)}
-		uerr := u.Err
-		switch {
-		case uerr != nil:
-		case u.Unchanged:
-			t.Status, t.Rows = domain.TableUnchanged, 0
-		case len(u.Observations) == 0:
-			// An answer without a single figure is far more likely a fault
-			// at the source than the truth; fail so the next run tries again.
-			uerr = domain.Errorf(domain.CodeUnavailable, src.Kind.Label()+" svarade utan en enda siffra för "+u.Ref+" (tom tabell?).",
-				fmt.Errorf("%s: %s: no observations", src.Name, u.Ref))
-		default:
-			uerr = s.checkUnit(src, u, owner)
-		}
+		t, uerr := s.judgeUnit(src, u, owner)
 		if uerr != nil {
 			t.Status, t.Rows, t.Error = domain.TableFailed, 0, errorText(src, uerr, 1)
 			failed++
@@ -333,11 +350,7 @@ func (s *Scheduler) execute(ctx context.Context, src *source, actor string, retr
 			Observations: obs, Stamps: stamps,
 		})
 		if err != nil {
-			for i := range out.tables {
-				if out.tables[i].Status == domain.TableLanded {
-					out.tables[i].Status, out.tables[i].Rows, out.tables[i].Error = domain.TableFailed, 0, "Siffrorna kunde inte sparas."
-				}
-			}
+			unland(out.tables)
 			out.status = domain.RunFailed
 			out.err = domain.Errorf(domain.CodeUnavailable, "Siffrorna kunde inte sparas; inget har ändrats.", err)
 			return out
