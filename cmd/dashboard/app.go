@@ -54,12 +54,22 @@ func (a *app) load(ctx context.Context, configPath string, migrate bool) error {
 	}
 	s := a.store
 	if migrate {
+		// A command that writes must fail at start, saying why, rather
+		// than start and fail every login.
+		if path, ok := store.SQLitePath(a.cfg.DatabaseURLOrDefault()); ok && path != ":memory:" {
+			if err := sqlite.CheckFileWritable(path); err != nil {
+				return err
+			}
+		}
 		applied, err := s.Migrate(ctx)
 		if err != nil {
 			return err
 		}
 		for _, m := range applied {
 			a.log.Info("migration applied", "migration", m)
+		}
+		if err := s.CheckWritable(ctx); err != nil {
+			return fmt.Errorf("databasen kan läsas men inte skrivas (skrivskyddad fil, skrivskyddad server eller full disk): %w", err)
 		}
 	} else if err := s.CheckSchema(ctx); err != nil {
 		return err
@@ -83,6 +93,9 @@ func (a *app) open(configPath string) error {
 	}
 	a.store = s
 	if path, ok := store.SQLitePath(url); ok && path != ":memory:" {
+		if err := sqlite.CheckFolderWritable(path); err != nil {
+			return err
+		}
 		lk, err := sqlite.LockShared(path)
 		if errors.Is(err, sqlite.ErrInUse) {
 			return fmt.Errorf("databasen %s återställs just nu (dashboard restore); försök igen när det är klart: %w", path, err)

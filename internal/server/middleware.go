@@ -43,13 +43,19 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// readyz answers 200 only when the database answers.
+// readyz answers 200 only when the database answers and can write.
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.deps.Store.Ping(ctx); err != nil {
 		s.log.Error("readyz: database", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "svarar inte"})
+	}
+	// Answering is not enough: a read-only database answers every read
+	// and fails every login.
+	if err := s.deps.Store.CheckWritable(ctx); err != nil {
+		s.log.Error("readyz: database cannot write", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "kan inte skriva"})
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }

@@ -28,6 +28,8 @@ type Store interface {
 	domain.UserStore
 	domain.PendingStore
 	Ping(ctx context.Context) error
+	// CheckWritable proves a write would succeed (readiness).
+	CheckWritable(ctx context.Context) error
 }
 
 // Deps are the server's collaborators, wired by hand in cmd/dashboard.

@@ -81,6 +81,22 @@ func (s *Store) Close() error { return s.db.Close() }
 // Ping checks that the database answers, for /readyz.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
+// CheckWritable proves the store can write now, not only answer: a write
+// that changes nothing, in a transaction that is rolled back. A read-only
+// SQLite file, a full disk's locked journal or a PostgreSQL standby all
+// answer a ping and fail here.
+func (s *Store) CheckWritable(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: write check: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE 1 = 0"); err != nil {
+		return fmt.Errorf("store: write check: %w", err)
+	}
+	return nil
+}
+
 // q rewrites ? placeholders for the dialect. Our SQL has no ? in literals.
 func (s *Store) q(query string) string {
 	if !s.dialect.Numbered {
