@@ -68,3 +68,19 @@ func (w withGroups) Collect(ctx context.Context, seen map[string]time.Time) (dom
 	w.log.Info("kolada municipality groups refreshed", "groups", len(snap.Groups))
 	return col, nil
 }
+
+// reloadGroups picks up the groups another instance's Kolada run stored
+// (the write moves the data version, and the server calls this once per
+// new version). A failed read keeps the groups in use.
+func (a *app) reloadGroups(ctx context.Context) {
+	if a.groups == nil {
+		return
+	}
+	snap, ok, err := a.store.Groups(ctx)
+	switch {
+	case err != nil:
+		a.log.Warn("municipality groups not reloaded", "err", err)
+	case ok && snap.FetchedAt.After(a.groups.Current().FetchedAt()):
+		a.groups.Replace(groups.NewSet(snap))
+	}
+}

@@ -70,7 +70,8 @@ func serve(ctx context.Context, a *app, args []string) error {
 		Store:         a.store, Env: env, Data: data, Log: a.log, Clock: a.clock,
 		PublicPages: a.cfg.PublicPages, SecureCookies: a.cfg.SecureCookies,
 		Members: memberReg, ReportedMembers: a.cfg.Network.ReportedMembers, ReportedSource: a.cfg.Network.ReportedSource,
-		Upload: uploadLimits(a.cfg.Upload), DescribeSource: bundled.Describe,
+		OnDataVersion: a.reloadGroups,
+		Upload:        uploadLimits(a.cfg.Upload), DescribeSource: bundled.Describe,
 		Scheduler: schedulerView{sched}, Metrics: reg, MetricsAdminOnly: a.cfg.MetricsAdminOnly,
 		FrameAncestors: a.cfg.FrameAncestors, TrustedProxies: proxies, Backups: backupsView,
 	})

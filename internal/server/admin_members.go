@@ -141,6 +141,23 @@ func (s *Server) memberRemove(c *fiber.Ctx) error {
 	return c.Redirect("/admin/medlemmar?borttagen="+url.QueryEscape(strings.TrimSpace(code)), fiber.StatusSeeOther)
 }
 
+// newVersion runs once when this instance first sees a new data version:
+// another instance may have edited the members or refreshed the groups
+// (both move the version), so pick them up before building the page. A
+// failed read keeps the list in use.
+func (s *Server) newVersion(ctx context.Context) {
+	if s.deps.Members != nil {
+		if list, edited, err := s.deps.Members.List(ctx); err != nil {
+			s.log.Warn("member list not reloaded", "err", err)
+		} else if edited {
+			s.deps.Env.SetMembers(members.Active(list))
+		}
+	}
+	if s.deps.OnDataVersion != nil {
+		s.deps.OnDataVersion(ctx)
+	}
+}
+
 // applyMembers puts the stored list in use and drops cached pages, which
 // all show members.
 func (s *Server) applyMembers(ctx context.Context) error {

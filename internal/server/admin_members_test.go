@@ -4,11 +4,14 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/server/servertest"
+	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
+	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlstore"
 )
 
 // An admin adds and removes a member with evidence; the change is stored
@@ -85,5 +88,32 @@ func TestAdminMembersPage(t *testing.T) {
 	_, page = admin.get("/admin/medlemmar")
 	if !strings.Contains(page, "Borttagna") || !strings.Contains(page, "Utträde enligt protokoll") {
 		t.Error("the removal is not on record on the page")
+	}
+}
+
+// A member added on one instance shows on another sharing the database,
+// without a restart: the edit moves the data version, and the other
+// instance reloads the list when it first sees the new version.
+func TestMemberEditShowsOnEveryInstance(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.db")
+	open := func() *sqlstore.Store {
+		s, err := sqlite.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a := servertest.Start(t, servertest.Options{Store: open()})
+	b := servertest.Start(t, servertest.Options{Store: open()})
+	if _, body := get(t, b.URL+"/jamfor?indikator=population&ar=2024"); strings.Contains(body, `data-code="1080"`) {
+		t.Fatal("Karlskrona is a member before the edit")
+	}
+	admin := login(t, a, "ada", domain.RoleAdmin)
+	if resp := admin.post("/admin/medlemmar", url.Values{"kod": {"1080"}, "belagg": {"Protokoll"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: %d", resp.StatusCode)
+	}
+	if _, body := get(t, b.URL+"/jamfor?indikator=population&ar=2024"); !strings.Contains(body, `data-code="1080"`) {
+		t.Error("the other instance does not show the new member")
 	}
 }

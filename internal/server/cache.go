@@ -101,14 +101,17 @@ func (pc *pageCache) put(e *cached) {
 
 // advance empties the cache when the data version moves on: entries keyed
 // by an older version can never be hit again. So a writer that only tells
-// report.Data (the scheduler, another instance) frees the memory too.
-func (pc *pageCache) advance(version int64) {
+// report.Data (the scheduler, another instance) frees the memory too. It
+// reports whether the version moved, to exactly one caller.
+func (pc *pageCache) advance(version int64) bool {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if version > pc.version {
 		pc.version = version
 		pc.clear()
+		return true
 	}
+	return false
 }
 
 // purge empties the cache (after a local write).
@@ -144,7 +147,9 @@ func (s *Server) serveCached(c *fiber.Ctx, build func() (response, error)) error
 	if err != nil {
 		return err
 	}
-	s.cache.advance(version)
+	if s.cache.advance(version) {
+		s.newVersion(c.UserContext())
+	}
 	anonymous := c.Cookies(sessionCookie) == ""
 	key := cacheKey(version, c) + " " + s.startupNotice()
 	var e *cached

@@ -54,6 +54,10 @@ type Deps struct {
 	// ReportedSource where it says so (config network.reported_*).
 	ReportedMembers int
 	ReportedSource  string
+	// OnDataVersion runs once when this instance first sees a new data
+	// version, before the page is built, after the member list is reloaded:
+	// cmd reloads the Kolada groups another instance may have stored.
+	OnDataVersion func(context.Context)
 	// Upload bounds what one uploaded spreadsheet may cost (config
 	// upload.*); zero fields take excel.DefaultLimits.
 	Upload excel.Limits

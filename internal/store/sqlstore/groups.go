@@ -41,7 +41,8 @@ func (s *Store) SaveGroups(ctx context.Context, snap domain.GroupSnapshot) error
 				return fmt.Errorf("group %s: %w", g.ID, err)
 			}
 		}
-		return nil
+		// Pages compare with groups: the new version tells every instance.
+		return bumpDataVersion(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("store: save groups: %w", err)

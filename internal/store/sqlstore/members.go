@@ -52,7 +52,8 @@ func (s *Store) SaveMembers(ctx context.Context, ms []domain.Member) error {
 				return fmt.Errorf("member %s: %w", m.Code, err)
 			}
 		}
-		return nil
+		// Pages show members: the new version tells every instance.
+		return bumpDataVersion(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("store: save members: %w", err)

@@ -52,6 +52,10 @@ func testMembers(t *testing.T, s *sqlstore.Store) {
 		t.Fatalf("fresh store: %v %v", ms, err)
 	}
 	at := time.Date(2026, 11, 29, 18, 0, 0, 0, time.UTC)
+	v0, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	add := []domain.Member{
 		{Code: "1488", Evidence: "Värd för höstmötet 2018", EvidenceDate: "2018-12-06", Active: true, ChangedBy: "admin", ChangedAt: at},
 		{Code: "1060", Evidence: "Pressmeddelande", Joined: 2022, Active: true, ChangedBy: "admin", ChangedAt: at},
@@ -61,6 +65,11 @@ func testMembers(t *testing.T, s *sqlstore.Store) {
 	}
 	if err := s.SaveMembers(ctx, []domain.Member{{Code: "1060", Evidence: "Pressmeddelande", Joined: 2022, Active: false, ChangedBy: "sekretariatet", ChangedAt: at.Add(time.Minute)}}); err != nil {
 		t.Fatal(err)
+	}
+	// Pages show members: each save moves the data version, which tells
+	// the other instances to reload.
+	if v, _ := s.DataVersion(ctx); v != v0+2 {
+		t.Errorf("data version %d after two saves from %d", v, v0)
 	}
 	ms, err := s.Members(ctx)
 	if err != nil || len(ms) != 2 {
