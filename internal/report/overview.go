@@ -74,6 +74,10 @@ type OverviewView struct {
 	Desc       bool
 	Sources    []domain.Source
 	Precedence string
+	// Empty are the theme's indicators without a single figure for any
+	// member, the median or riket: the page names them once instead of
+	// showing columns of "–".
+	Empty []domain.Indicator
 }
 
 // ColumnGroup is a theme heading over Span consecutive indicator columns.
@@ -182,7 +186,57 @@ func Overview(ctx context.Context, env *Env, d *Data, sortBy string, desc bool, 
 		}
 		return *x < *y
 	})
+	v.dropEmpty()
 	return v, nil
+}
+
+// dropEmpty moves the indicators without any figure out of the columns
+// into Empty, keeping cells and theme headings aligned.
+func (v *OverviewView) dropEmpty() {
+	rows := append(append([]OverviewRow(nil), v.Rows...), v.Refs...)
+	keep := make([]bool, len(v.Indicators))
+	for i := range v.Indicators {
+		for _, r := range rows {
+			if i < len(r.Cells) && r.Cells[i].Latest != nil {
+				keep[i] = true
+				break
+			}
+		}
+	}
+	filter := func(cells []OverviewCell) []OverviewCell {
+		out := cells[:0:0]
+		for i, c := range cells {
+			if i < len(keep) && keep[i] {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	for i := range v.Rows {
+		v.Rows[i].Cells = filter(v.Rows[i].Cells)
+	}
+	for i := range v.Refs {
+		v.Refs[i].Cells = filter(v.Refs[i].Cells)
+	}
+	var inds []domain.Indicator
+	var groups []ColumnGroup
+	i := 0
+	for _, g := range v.Groups {
+		span := 0
+		for range g.Span {
+			if keep[i] {
+				inds = append(inds, v.Indicators[i])
+				span++
+			} else {
+				v.Empty = append(v.Empty, v.Indicators[i])
+			}
+			i++
+		}
+		if span > 0 {
+			groups = append(groups, ColumnGroup{Theme: g.Theme, Span: span})
+		}
+	}
+	v.Indicators, v.Groups = inds, groups
 }
 
 // cellOf summarises a series for the overview: latest figure, changes
