@@ -1,9 +1,9 @@
 package server_test
 
 import (
-	"html"
 	"context"
 	"encoding/json"
+	"html"
 	"strings"
 	"testing"
 	"time"
