@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
@@ -299,5 +300,17 @@ func TestStraddledBreaks(t *testing.T) {
 		if got := len(pi.StraddledBreaks()); got != tt.want {
 			t.Errorf("%s: %d breaks, want %d", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestOverviewExportSaysMedianCounts(t *testing.T) {
+	env, d, _ := setup(t)
+	v, err := Overview(context.Background(), env, d, "", false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(v.ExportTables(nil)[0].Notes, "\n")
+	if !strings.Contains(notes, "Folkmängd, nätverkets median: förändring 1 år: 4 av 12; förändring 5 år: 4 av 12.") {
+		t.Errorf("export notes lack the median's counts:\n%s", notes)
 	}
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -258,6 +259,7 @@ func (v *OverviewView) ExportTables(describe Describer) []export.Table {
 	}
 	t := export.Table{Title: "Översikt", Sheet: "Översikt", Columns: cols, Sources: notes(v.Sources, describe), Notes: []string{v.Precedence,
 		"Nätverkets median av förändringen är medianen av medlemmarnas egna förändringar, bara bland medlemmar med siffror för båda åren."}}
+	t.Notes = append(t.Notes, medianCountNotes(v)...)
 	rows := append(append([]OverviewRow(nil), v.Rows...), v.Refs...)
 	for _, r := range rows {
 		code := export.Text(r.Code)
@@ -283,4 +285,35 @@ func (v *OverviewView) ExportTables(describe Describer) []export.Table {
 		t.Rows = append(t.Rows, row)
 	}
 	return []export.Table{t}
+}
+
+// medianCountNotes says, per indicator, over how many members the network
+// median's figures were taken when fewer than all counted, so the export
+// carries the page's "n av N medlemmar".
+func medianCountNotes(v *OverviewView) []string {
+	var out []string
+	for _, r := range v.Refs {
+		if r.Kind != "median" {
+			continue
+		}
+		for i, c := range r.Cells {
+			if c.Latest == nil || i >= len(v.Indicators) {
+				continue
+			}
+			var parts []string
+			if c.Partial() {
+				parts = append(parts, strconv.Itoa(c.Year)+": "+strconv.Itoa(c.N)+" av "+strconv.Itoa(c.Of)+" medlemmar")
+			}
+			if c.Change1 != nil && c.Change1Partial() {
+				parts = append(parts, "förändring 1 år: "+strconv.Itoa(c.Change1N)+" av "+strconv.Itoa(c.Of))
+			}
+			if c.Change5 != nil && c.Change5Partial() {
+				parts = append(parts, "förändring 5 år: "+strconv.Itoa(c.Change5N)+" av "+strconv.Itoa(c.Of))
+			}
+			if len(parts) > 0 {
+				out = append(out, v.Indicators[i].Name+", nätverkets median: "+strings.Join(parts, "; ")+".")
+			}
+		}
+	}
+	return out
 }
