@@ -40,7 +40,7 @@ func TestRowsThatOnlyLookLikeAWideHeader(t *testing.T) {
 				{"Olofström", a23, a24},
 				{"Oxelösund", b23, b24},
 			},
-			layout: LayoutSCBExport,
+			layout: LayoutWide, // a hand-made sheet: nothing above says SCB
 			want:   map[string]float64{"1060|2023": a23, "1060|2024": a24, "0481|2023": b23, "0481|2024": b24},
 		},
 	}

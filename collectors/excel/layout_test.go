@@ -2,6 +2,7 @@ package excel
 
 import (
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -139,7 +140,9 @@ func TestWideLayout(t *testing.T) {
 		{"indicator from sheet name", "Folkmängd", table("kommun"), LayoutWide},
 		{"indicator from sheet id", "population", table("Kommun"), LayoutWide},
 		{"indicator from header cell", "Blad1", table("Folkmängd"), LayoutWide},
-		{"indicator from title row", "Blad1", append([][]any{{"Folkmängd"}}, table("")...), LayoutSCBExport},
+		// A title of one's own is no SCB export: the preview must not say so.
+		{"indicator from title row", "Blad1", append([][]any{{"Folkmängd"}}, table("")...), LayoutWide},
+		{"indicator from SCB's title", "Blad1", append([][]any{{"Folkmängden efter region och år"}}, table("")...), LayoutSCBExport},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -469,5 +472,34 @@ func TestPercentOnlyForPercentIndicators(t *testing.T) {
 	}
 	if len(res.Rejects) != 1 || res.Rejects[0].Row != 3 {
 		t.Errorf("rejects = %+v", res.Rejects)
+	}
+}
+
+// TestTotalRowsSkipped: rows that sum the others (Summa, Totalt, a bare
+// Riket) are skipped and listed on the sheet, not rejected as unknown
+// municipalities; SCB's "00 Riket" stays riket's figure.
+func TestTotalRowsSkipped(t *testing.T) {
+	opts := testOptions(t)
+	a, b := fig(t, "1060", 2024), fig(t, "0481", 2024)
+	rows := [][]any{
+		{"kommun", 2024},
+		{"Olofström", a},
+		{"Oxelösund", b},
+		{"Summa", a + b},
+		{"Totalt:", a + b},
+		{"Riket", a + b},
+		{"Summa medlemmar", a + b},
+		{"Ingenstans", 1},
+	}
+	res := mustRead(t, buildXLSX(t, sheetSpec{"Folkmängd", rows}), opts)
+	s := res.Sheets[0]
+	if !slices.Equal(s.Totals, []int{4, 5, 6, 7}) {
+		t.Errorf("totals %v, want rows 4–7", s.Totals)
+	}
+	if len(res.Rejects) != 1 || res.Rejects[0].Value != "Ingenstans" {
+		t.Errorf("rejects %+v, want only the unknown municipality", res.Rejects)
+	}
+	if m := obsMap(t, res.Observations); len(m) != 2 {
+		t.Errorf("observations %v, want the two municipalities", m)
 	}
 }

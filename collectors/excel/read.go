@@ -70,6 +70,9 @@ type SheetInfo struct {
 	NeedsIndicator bool
 	// Note explains in Swedish why a sheet was skipped or needs an indicator.
 	Note string
+	// Totals are the rows (1-based) that sum the others (Summa, Totalt, a
+	// bare Riket): skipped, not rejected, and shown in the preview.
+	Totals []int `json:",omitempty"`
 }
 
 // Result is everything a file gave: the figures, the refused rows and what

@@ -2,6 +2,7 @@ package excel
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
@@ -11,6 +12,9 @@ import (
 // text and reason of the reject.
 func (p *sheetParser) region(cells []string) (code string, col int, text, reason string) {
 	ct, nt := cellAt(cells, p.codeCol), cellAt(cells, p.nameCol)
+	if ct == "" && isTotalLabel(nt) || nt == "" && isTotalLabel(ct) {
+		return "", p.nameCol, nt + ct, totalRow
+	}
 	switch {
 	case ct == "" && nt == "":
 		col = p.nameCol
@@ -34,6 +38,24 @@ func (p *sheetParser) region(cells []string) (code string, col int, text, reason
 		return "", p.nameCol, nt, fmt.Sprintf("Kommunkoden %s och namnet '%s' pekar inte på samma kommun", short(ct), short(nt))
 	}
 	return hc.code, p.codeCol, ct, ""
+}
+
+// totalRow is region's reason for a row that sums the others (Summa,
+// Totalt, a bare Riket): skipped and counted, not rejected.
+const totalRow = "\x00total"
+
+// isTotalLabel reports whether a region cell names a sum of the rows
+// rather than a place. A bare "Riket" counts: in a hand-made sheet it is
+// usually the sum of the listed municipalities; SCB's own riket row comes
+// with its code ("00 Riket") and is read as riket's figure.
+func isTotalLabel(text string) bool {
+	t := strings.ToLower(strings.TrimRight(strings.TrimSpace(text), ":"))
+	switch t {
+	case "summa", "totalt", "total", "totalsumma", "samtliga", "samtliga kommuner", "alla kommuner",
+		"riket", "hela riket", "summa riket", "totalt riket", "summa kommuner", "summa medlemmar", "totalt medlemmar":
+		return true
+	}
+	return strings.HasPrefix(t, "summa ") || strings.HasPrefix(t, "totalt ")
 }
 
 // rowIndicator reads the row's indicator cell; an empty cell takes the
@@ -73,6 +95,10 @@ func (p *sheetParser) longRow(n int, cells []string) {
 		return
 	}
 	code, rcol, rtext, reason := p.region(cells)
+	if reason == totalRow {
+		p.info().Totals = append(p.info().Totals, n)
+		return
+	}
 	if reason != "" {
 		p.b.reject(p.idx, n, rcol, p.colName(rcol), rtext, reason)
 		return
@@ -199,6 +225,10 @@ func (p *sheetParser) wideRow(n int, cells []string) {
 		return
 	}
 	code, rcol, rtext, reason := p.region(cells)
+	if reason == totalRow {
+		p.info().Totals = append(p.info().Totals, n)
+		return
+	}
 	if reason != "" {
 		if rcol < 0 {
 			rcol = max(p.firstYear-1, 0)

@@ -288,7 +288,7 @@ func (p *sheetParser) tryWide(n int, cells []string) bool {
 	}
 
 	layout := LayoutWide
-	if len(p.preamble) > 0 {
+	if p.looksLikeSCBExport() {
 		layout = LayoutSCBExport
 	}
 	p.startData(n, cells, layout)
@@ -544,6 +544,23 @@ func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true
+		}
+	}
+	return false
+}
+
+// looksLikeSCBExport tells SCB Statistikdatabasen's export from a
+// hand-made sheet with a title: SCB's title names the table the PxWeb way
+// ("Folkmängden efter region och år") or the sheet names SCB above the
+// table. A sheet that only has a title of its own is a wide sheet, and the
+// preview must not say it came from SCB.
+func (p *sheetParser) looksLikeSCBExport() bool {
+	for _, r := range p.preamble {
+		for _, c := range r.cells {
+			t := strings.ToLower(c)
+			if strings.Contains(t, " efter ") || strings.Contains(t, "scb") || strings.Contains(t, "statistiska centralbyrån") || strings.Contains(t, "statistikdatabas") {
+				return true
+			}
 		}
 	}
 	return false

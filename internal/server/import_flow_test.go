@@ -56,3 +56,57 @@ func TestConfirmNeedsHashAndLinksToJamfor(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviewSkipsTotalsAndNamesNoSCB: a hand-made sheet with a title and
+// a Summa row is previewed as a wide sheet (not an SCB export), the Summa
+// and bare Riket rows are listed as skipped totals, not rejected.
+func TestPreviewSkipsTotalsAndNamesNoSCB(t *testing.T) {
+	inst := servertest.Start(t, servertest.Options{})
+	an := login(t, inst, "anna", domain.RoleAnalyst)
+	a, b := fig(t, "1060", 2024), fig(t, "0481", 2024)
+	file := workbook(t, sheet{"Folkmängd", [][]any{
+		{"Våra medlemmar 2024"},
+		{},
+		{"kommun", 2024},
+		{"Olofström", a},
+		{"Oxelösund", b},
+		{"Summa", a + b},
+		{"Riket", a + b},
+	}})
+	_, page := an.previewOf("egen.xlsx", file, nil)
+	if strings.Contains(page, "export från SCB:s statistikdatabas") {
+		t.Error("a hand-made sheet is labelled as an SCB export")
+	}
+	if !strings.Contains(page, "bred form") {
+		t.Error("the sheet is not shown as a wide sheet")
+	}
+	if !strings.Contains(page, "2 summarader (Summa, Totalt, Riket) hoppades över, rad 6, 7") {
+		t.Errorf("no note on the skipped totals")
+	}
+	if c := counts(t, page); c["rejects"] != 0 || c["figures"] != 2 {
+		t.Errorf("counts %v, want 2 figures and no rejects", c)
+	}
+}
+
+// TestPreviewListsFiguresHiddenBySCB: the preview states the precedence
+// and lists the file's figures an SCB figure will keep hidden, with the
+// figure that stays and its source. Uses seedDisagreement's constructed
+// SCB figures.
+func TestPreviewListsFiguresHiddenBySCB(t *testing.T) {
+	inst := servertest.Start(t, servertest.Options{})
+	seedDisagreement(t, inst)
+	an := login(t, inst, "anna", domain.RoleAnalyst)
+	file := workbook(t, longSheet(
+		[]any{"1060", 2023, "industrial_jobs", 3100},
+		[]any{"1060", 2024, "industrial_jobs", 3050},
+	))
+	_, page := an.previewOf("egen.xlsx", file, nil)
+	if !strings.Contains(page, `id="foretrade"`) || !strings.Contains(page, "går alltså före en uppladdad siffra") {
+		t.Error("the preview does not state the precedence")
+	}
+	rows := tableRows(page, "shadowed")
+	if len(rows) != 1 || !strings.HasPrefix(rows[0][0], "Olofström") || rows[0][2] != "2023" ||
+		rows[0][3] != "3\u00a0000" || rows[0][4] != "3\u00a0100" || !strings.Contains(rows[0][5], "TAB3204") {
+		t.Errorf("hidden figures %q, want Olofström 2023: 3 000 (SCB TAB3204) shown, the file's 3 100 hidden", rows)
+	}
+}

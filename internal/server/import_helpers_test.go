@@ -314,7 +314,7 @@ func counts(t testing.TB, page string) map[string]int {
 }
 
 var (
-	rowRe  = regexp.MustCompile(`(?s)<tr class="(reject|change [a-z]+)"[^>]*>(.*?)</tr>`)
+	rowRe  = regexp.MustCompile(`(?s)<tr class="(reject|change [a-z]+|shadowed)"[^>]*>(.*?)</tr>`)
 	cellRe = regexp.MustCompile(`(?s)<td[^>]*>(.*?)</td>`)
 )
 

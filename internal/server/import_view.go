@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/excel"
@@ -109,6 +110,8 @@ func exact(v float64) string { return numfmt.Number(v, -1) }
 type sheetRow struct {
 	excel.SheetInfo
 	LayoutLabel, IndicatorName string
+	// TotalsNote says which summing rows were skipped ("" for none).
+	TotalsNote string
 }
 
 // previewContent is the preview page.
@@ -129,6 +132,11 @@ type previewContent struct {
 	Hash                       string
 	Notice                     string
 	Error                      string
+	// Precedence says which source wins when several give the same figure;
+	// Shadowed lists the file's figures an SCB or Kolada figure will hide.
+	Precedence     string
+	Shadowed       []changeRow
+	HiddenShadowed int
 }
 
 func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff domain.Diff) previewContent {
@@ -146,6 +154,17 @@ func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff dom
 		}
 		v.Changes = append(v.Changes, s.changeRowOf(c))
 	}
+	v.Precedence = env.Precedence.Describe()
+	for _, c := range diff.Changes {
+		if c.Kind != domain.ChangeShadowed {
+			continue
+		}
+		if len(v.Shadowed) >= maxShownChanges {
+			v.HiddenShadowed++
+			continue
+		}
+		v.Shadowed = append(v.Shadowed, s.changeRowOf(c))
+	}
 	for _, c := range domain.LargeChanges(diff, env.Catalogue) {
 		v.LargeChanges = append(v.LargeChanges, s.changeRowOf(c))
 	}
@@ -157,6 +176,13 @@ func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff dom
 		r := sheetRow{SheetInfo: sh, LayoutLabel: layoutLabel(sh.Layout), IndicatorName: "–"}
 		if ind, ok := env.Catalogue.Get(sh.Indicator); ok {
 			r.IndicatorName = ind.Name
+		}
+		if n := len(sh.Totals); n > 0 {
+			rows := make([]string, n)
+			for i, row := range sh.Totals {
+				rows[i] = strconv.Itoa(row)
+			}
+			r.TotalsNote = fmt.Sprintf("%d summarader (Summa, Totalt, Riket) hoppades över, rad %s: de är summor av andra rader, inte kommuner.", n, strings.Join(rows, ", "))
 		}
 		v.Sheets = append(v.Sheets, r)
 	}
