@@ -26,6 +26,9 @@ const (
 	localsUser      = "sik.user"
 	localsSession   = "sik.session"
 	localsBasic     = "sik.basic"
+	// localsLookupErr holds a session lookup that failed for another
+	// reason than an unknown or expired session (the database is down).
+	localsLookupErr = "sik.lookuperr"
 )
 
 // dummyHash makes a login for an unknown user cost as much as for a known
@@ -59,7 +62,10 @@ func (s *Server) currentUser(c *fiber.Ctx) (*domain.User, *domain.Session) {
 	sess, u, err := s.deps.Store.SessionUser(c.UserContext(), hashToken(tok), s.now())
 	if err != nil {
 		if domain.ErrorCode(err) != domain.CodeUnauthorized {
+			// The visitor may well be logged in; requireRole must not
+			// answer "du måste logga in" when the database is down.
 			s.log.Error("session lookup", "err", err)
+			c.Locals(localsLookupErr, err)
 		}
 		return nil, nil
 	}
@@ -135,6 +141,9 @@ func (s *Server) requireRole(role domain.Role) fiber.Handler {
 			}
 		}
 		if u == nil {
+			if err, ok := c.Locals(localsLookupErr).(error); ok {
+				return dbDown(err)
+			}
 			if isAPI(c) || c.Method() != fiber.MethodGet {
 				return domain.Errorf(domain.CodeUnauthorized, "du måste logga in", nil)
 			}

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -86,6 +88,9 @@ func headingFor(status int) string {
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	s.security.apply(c)
 	status := statusOf(err)
+	if status >= 500 && status != fiber.StatusServiceUnavailable && !s.storeAnswers(c) {
+		err, status = dbDown(err), fiber.StatusServiceUnavailable
+	}
 	msg := swedishFor(err, status)
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)
@@ -122,4 +127,21 @@ func (e *paramError) Unwrap() error { return e.Err }
 
 func badParam(param, format string, args ...any) error {
 	return &paramError{Param: param, Err: domain.Invalid(format, args...)}
+}
+
+// dbDownMessage is what every page and API answer says while the database
+// does not answer, instead of a login prompt or a generic error.
+const dbDownMessage = "Databasen svarar inte just nu. Försök igen om en stund."
+
+// dbDown wraps a failure caused by an unreachable database as a 503.
+func dbDown(err error) error {
+	return domain.Errorf(domain.CodeUnavailable, dbDownMessage, err)
+}
+
+// storeAnswers pings the store briefly: a 500 while it does not answer is
+// the database's outage, not a bug, and is reported as such.
+func (s *Server) storeAnswers(c *fiber.Ctx) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return s.deps.Store.Ping(ctx) == nil
 }
