@@ -39,7 +39,7 @@ func newFixture(b *testing.B, ds reporttest.Dataset) fixture {
 		b.Fatalf("%d figures, want %d", len(obs), ds.Figures())
 	}
 	env := &report.Env{Regions: cfg.RegionIndex(), Catalogue: cfg.Catalogue(), Members: cfg.MemberCodes(),
-		NetworkName: cfg.Network.Name, Precedence: domain.DefaultPrecedence}
+		NetworkName: cfg.Network.Name, Precedence: domain.DefaultPrecedence, Checks: cfg.CrossChecks}
 	return fixture{env: env, reader: reporttest.NewReader(obs), cfg: cfg}
 }
 
@@ -70,7 +70,7 @@ func BenchmarkCompare(b *testing.B) {
 }
 
 func BenchmarkOverview(b *testing.B) {
-	for _, ds := range []reporttest.Dataset{reporttest.Members, reporttest.All} {
+	for _, ds := range []reporttest.Dataset{reporttest.Members, reporttest.Members20, reporttest.All} {
 		f := newFixture(b, ds)
 		run := func(b *testing.B, cold bool) {
 			d := report.NewData(f.reader, f.env.Catalogue, time.Hour)
@@ -86,6 +86,34 @@ func BenchmarkOverview(b *testing.B) {
 				}
 				if len(v.Rows) == 0 {
 					b.Fatal("no rows")
+				}
+			}
+		}
+		b.Run(ds.Name+"/warm", func(b *testing.B) { run(b, false) })
+		b.Run(ds.Name+"/cold", func(b *testing.B) { run(b, true) })
+	}
+}
+
+// BenchmarkProfile is one member's page: every indicator over time against
+// the network, its county and riket.
+func BenchmarkProfile(b *testing.B) {
+	for _, ds := range []reporttest.Dataset{reporttest.Members, reporttest.Members20} {
+		f := newFixture(b, ds)
+		code := f.cfg.Network.Members[0].Code
+		run := func(b *testing.B, cold bool) {
+			d := report.NewData(f.reader, f.env.Catalogue, time.Hour)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if cold {
+					d = report.NewData(f.reader, f.env.Catalogue, time.Hour)
+				}
+				v, err := report.Profile(ctx, f.env, d, code, report.Group{}, "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(v.Indicators) == 0 {
+					b.Fatal("no indicators")
 				}
 			}
 		}

@@ -27,7 +27,7 @@ import (
 // not the first since a data change); "table-load" reads one indicator's
 // table from the SQLite store, the cost paid once per data change.
 func BenchmarkServer(b *testing.B) {
-	for _, ds := range []reporttest.Dataset{reporttest.Members, reporttest.All} {
+	for _, ds := range []reporttest.Dataset{reporttest.Members, reporttest.Members20, reporttest.All} {
 		b.Run(ds.Name, func(b *testing.B) {
 			inst := seededInstance(b, ds)
 			member := inst.Config.Network.Members[0].Code
@@ -52,6 +52,9 @@ func BenchmarkServer(b *testing.B) {
 				{"api/cold", api, true},
 				{"overview/warm", "/", false},
 				{"overview/cold", "/", true},
+				{"overview-theme/cold", "/?tema=arbetsmarknad", true},
+				{"profile/warm", "/kommun/" + member, false},
+				{"profile/cold", "/kommun/" + member, true},
 			}
 			for _, tc := range cases {
 				b.Run(tc.name, func(b *testing.B) {

@@ -38,6 +38,11 @@ var (
 	Members = Dataset{Name: "members", Municipalities: 26, Years: 30, Indicators: 6}
 	// All is every municipality with a long history and a large catalogue.
 	All = Dataset{Name: "all", Municipalities: 290, Years: 50, Indicators: 50}
+	// Members20 is the network with about twenty indicators, all filled:
+	// the shipped catalogue (the six first indicators and the twelve
+	// Kolada ones of the network's focus areas) plus synthetic ones up to
+	// twenty, for the overview and profile budgets.
+	Members20 = Dataset{Name: "members20", Municipalities: 26, Years: 30, Indicators: 20}
 )
 
 // ByName returns Members or All.
@@ -47,8 +52,10 @@ func ByName(name string) (Dataset, error) {
 		return Members, nil
 	case All.Name:
 		return All, nil
+	case Members20.Name:
+		return Members20, nil
 	}
-	return Dataset{}, fmt.Errorf("reporttest: unknown dataset %q (members or all)", name)
+	return Dataset{}, fmt.Errorf("reporttest: unknown dataset %q (members, members20 or all)", name)
 }
 
 // LastYear is the newest synthetic year; the dataset covers the Years
