@@ -41,8 +41,10 @@ func TestExpectedRequestsForShippedConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := expectedRequests(cfg)
-	// 8 table specs over 5 SCB tables in config/default.yaml.
-	if !strings.Contains(got, "SCB 8 specs over 5 tables → 1 + 5 + 8 = 14 requests") {
+	// 11 table specs over 7 SCB tables in config/default.yaml; the 14
+	// Kolada KPIs share one request chain (25 ids per path).
+	if !strings.Contains(got, "SCB 11 specs over 7 tables → 1 + 7 + 11 = 19 requests") ||
+		!strings.Contains(got, "Kolada 14 KPIs 2010–") || strings.Count(got, "one chain") != 1 {
 		t.Errorf("got %q", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -191,7 +192,8 @@ func yearList(from, to int) string {
 // of the shipped configuration asks for: SCB one /config, one metadata per
 // distinct table and one data call per spec as long as 312 regions × the
 // years × the selected values stay under SCB's 150,000 cells per call;
-// Kolada one page chain per KPI and 25 years (one page per 5,000 values).
+// Kolada one page chain per 25 KPIs and 25 years, the union of their
+// years, with one page per 5,000 values.
 func expectedRequests(cfg *config.Config) string {
 	tables := map[string]bool{}
 	for _, t := range cfg.Sources.SCB.Tables {
@@ -200,13 +202,26 @@ func expectedRequests(cfg *config.Config) string {
 	now := time.Now().Year()
 	var kol []string
 	pages := 0
+	var ids []string
+	first := now
 	for _, k := range cfg.Sources.Kolada.KPIs {
-		// Kolada answers for every region it knows: at least our 312.
-		for from := k.From; from <= now; from += kolada.MaxListItems {
+		if !slices.Contains(ids, k.ID) {
+			ids = append(ids, k.ID)
+		}
+		if k.From > 0 {
+			first = min(first, k.From)
+		}
+	}
+	for start := 0; start < len(ids); start += kolada.MaxListItems {
+		batch := ids[start:min(start+kolada.MaxListItems, len(ids))]
+		for from := first; from <= now; from += kolada.MaxListItems {
 			years := min(now, from+kolada.MaxListItems-1) - from + 1
-			p := (312*years + 4999) / 5000
+			// Kolada answers for every region it knows: at least our 312
+			// (at most: a KPI has no figures for some of the years).
+			values := 312 * years * len(batch)
+			p := (values + kolada.PageSize - 1) / kolada.PageSize
 			pages += p
-			kol = append(kol, fmt.Sprintf("%s %d–%d: one chain, ≥ %d values → %d page(s) of ≤ 5,000", k.ID, from, from+years-1, 312*years, p))
+			kol = append(kol, fmt.Sprintf("%d KPIs %d–%d: one chain, ≤ %d values → ≤ %d page(s) of ≤ 5,000", len(batch), from, from+years-1, values, p))
 		}
 	}
 	return fmt.Sprintf("shipped configuration: SCB %d specs over %d tables → 1 + %d + %d = %d requests; Kolada %s → %d requests\n",
