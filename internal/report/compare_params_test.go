@@ -696,3 +696,33 @@ func yearsFrom(a, b int) []int {
 	}
 	return out
 }
+
+// TestFitMeasure: a measure that fits is kept without a note; one that
+// does not is replaced by its neighbour (per 1 000 and share stand in for
+// each other) or else by the first measure the indicator offers, which is
+// not always the absolute figure, and the note says so.
+func TestFitMeasure(t *testing.T) {
+	jobs := domain.Indicator{ID: "industrial_jobs", Name: "Industrijobb", Jobs: true}
+	rate := domain.Indicator{ID: "employment_rate", Name: "Sysselsättningsgrad", Rate: true}
+	indexOnly := domain.Indicator{ID: "x", Name: "Index och förändring", Measures: []string{"index", "forandring"}}
+	perOnly := domain.Indicator{ID: "y", Name: "Per invånare", Measures: []string{"per1000"}}
+	tests := []struct {
+		ind  domain.Indicator
+		m    derive.Measure
+		want derive.Measure
+		note bool
+	}{
+		{jobs, "", derive.MeasureAbsolute, false},
+		{jobs, derive.MeasureShare, derive.MeasureShare, false},
+		{rate, derive.MeasurePer1000, derive.MeasureAbsolute, true},
+		{perOnly, derive.MeasureShare, derive.MeasurePer1000, true},
+		{indexOnly, derive.MeasurePer1000, derive.MeasureChange, true},
+		{indexOnly, derive.MeasureAbsolute, derive.MeasureChange, true},
+	}
+	for _, tt := range tests {
+		got, note := fitMeasure(tt.ind, tt.m)
+		if got != tt.want || (note != "") != tt.note {
+			t.Errorf("%s asked %q: %q, note %q; want %q (note %v)", tt.ind.ID, tt.m, got, note, tt.want, tt.note)
+		}
+	}
+}
