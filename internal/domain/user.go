@@ -109,3 +109,15 @@ type Leaser interface {
 	TryLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
 	ReleaseLease(ctx context.Context, name, holder string) error
 }
+
+// LeaseInspector is a Leaser that can say who holds a lease and until when,
+// and hand a lease over from a holder known to be dead: a crashed process
+// must not keep the others waiting until its lease runs out.
+type LeaseInspector interface {
+	// Lease returns the lease's holder and expiry; found is false when
+	// nobody holds it.
+	Lease(ctx context.Context, name string) (holder string, expires time.Time, found bool, err error)
+	// TakeOverLease moves the lease from holder from to holder to, until
+	// now+ttl, only if from still holds it.
+	TakeOverLease(ctx context.Context, name, from, to string, now time.Time, ttl time.Duration) (bool, error)
+}

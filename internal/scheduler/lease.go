@@ -1,8 +1,12 @@
 package scheduler
 
 import (
+	"fmt"
+
 	"context"
 	"errors"
+	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"log/slog"
 	"time"
 )
@@ -25,7 +29,12 @@ func (s *Scheduler) lease(ctx context.Context, src *source, cancel context.Cance
 		return nil, err
 	}
 	if !ok {
-		return nil, busyErr(src, true)
+		if ok, err = s.takeOverDead(ctx, name, log); err != nil {
+			return nil, err
+		}
+	}
+	if !ok {
+		return nil, s.busyElsewhere(ctx, src, name)
 	}
 	stop := make(chan struct{})
 	done := make(chan struct{})
@@ -64,4 +73,40 @@ func (s *Scheduler) lease(ctx context.Context, src *source, cancel context.Cance
 			log.Warn("lease not released; it runs out by itself", "lease", name, "err", err)
 		}
 	}, nil
+}
+
+// takeOverDead takes the lease at once when its holder is a process on
+// this host that no longer exists (killed during a run): otherwise the
+// next run would wait for the lease to run out.
+func (s *Scheduler) takeOverDead(ctx context.Context, name string, log *slog.Logger) (bool, error) {
+	li, ok := s.cfg.Leaser.(domain.LeaseInspector)
+	if !ok {
+		return false, nil
+	}
+	holder, _, found, err := li.Lease(ctx, name)
+	if err != nil || !found || !deadLocalHolder(holder) {
+		return false, err
+	}
+	taken, err := li.TakeOverLease(ctx, name, holder, s.holder, s.clock.Now(), s.cfg.LeaseTTL)
+	if taken {
+		log.Warn("took over the lease of a process that no longer exists", "lease", name, "dead_holder", holder)
+	}
+	return taken, err
+}
+
+// busyElsewhere is the refusal when another instance holds the lease,
+// saying who and when the lease frees at the latest.
+func (s *Scheduler) busyElsewhere(ctx context.Context, src *source, name string) error {
+	err := busyErr(src, true)
+	li, ok := s.cfg.Leaser.(domain.LeaseInspector)
+	if !ok {
+		return err
+	}
+	holder, until, found, lerr := li.Lease(ctx, name)
+	if lerr != nil || !found {
+		return err
+	}
+	msg := fmt.Sprintf("Hämtningen från %s pågår redan på en annan instans (%s). Låset släpps senast %s om den instansen har slutat svara.",
+		src.Kind.Label(), describeHolder(holder), until.In(clock.Stockholm).Format("2006-01-02 15:04:05"))
+	return domain.Errorf(domain.CodeConflict, msg, fmt.Errorf("%w: %s held by %s until %s", ErrBusy, src.Name, holder, until))
 }

@@ -2,12 +2,9 @@ package scheduler
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -212,13 +209,6 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s, nil
-}
-
-func newHolder() string {
-	host, _ := os.Hostname()
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return host + "-" + hex.EncodeToString(b)
 }
 
 // Holder is this instance's name in leases, for logs.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -159,6 +160,34 @@ func (s *Store) TryLease(ctx context.Context, name, holder string, now time.Time
 	n, err := res.RowsAffected()
 	if err != nil {
 		return false, fmt.Errorf("store: lease %s: %w", name, err)
+	}
+	return n == 1, nil
+}
+
+// Lease implements domain.LeaseInspector.
+func (s *Store) Lease(ctx context.Context, name string) (holder string, expires time.Time, found bool, err error) {
+	var exp int64
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT holder, expires_at FROM leases WHERE name = ?`), name).Scan(&holder, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, false, nil
+	}
+	if err != nil {
+		return "", time.Time{}, false, fmt.Errorf("store: lease %s: %w", name, err)
+	}
+	return holder, fromMicros(exp), true, nil
+}
+
+// TakeOverLease implements domain.LeaseInspector with one conditional
+// update: only the holder that was found dead is replaced.
+func (s *Store) TakeOverLease(ctx context.Context, name, from, to string, now time.Time, ttl time.Duration) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE leases SET holder = ?, expires_at = ? WHERE name = ? AND holder = ?`),
+		to, micros(now.Add(ttl)), name, from)
+	if err != nil {
+		return false, fmt.Errorf("store: take over lease %s: %w", name, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: take over lease %s: %w", name, err)
 	}
 	return n == 1, nil
 }
