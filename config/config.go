@@ -167,6 +167,10 @@ type Upload struct {
 	MaxFileMB     int `yaml:"max_file_mb"`
 	MaxUnzippedMB int `yaml:"max_unzipped_mb"`
 	MaxRows       int `yaml:"max_rows"`
+	// MaxParallel is how many uploads are parsed at once; more wait
+	// briefly, then get 503 "försök igen om en stund". Each 1,000,000-cell
+	// parse peaks near 180 MB, so this bounds the server's memory.
+	MaxParallel int `yaml:"max_parallel"`
 }
 
 // CronParser reads schedule specs: five fields or a descriptor (@monthly,
@@ -363,6 +367,9 @@ func (c *Config) checkServing(p *problems) {
 	}
 	if c.Upload.MaxRows < 1 {
 		p.bad("upload.max_rows", "must be at least 1")
+	}
+	if c.Upload.MaxParallel < 1 {
+		p.bad("upload.max_parallel", "must be at least 1")
 	}
 }
 

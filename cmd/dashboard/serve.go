@@ -71,7 +71,7 @@ func serve(ctx context.Context, a *app, args []string) error {
 		PublicPages: a.cfg.PublicPages, SecureCookies: a.cfg.SecureCookies,
 		Members: memberReg, ReportedMembers: a.cfg.Network.ReportedMembers, ReportedSource: a.cfg.Network.ReportedSource,
 		OnDataVersion: a.reloadGroups,
-		Upload:        uploadLimits(a.cfg.Upload), DescribeSource: bundled.Describe,
+		Upload:        uploadLimits(a.cfg.Upload), UploadParallel: a.cfg.Upload.MaxParallel, DescribeSource: bundled.Describe,
 		Scheduler: schedulerView{sched}, Metrics: reg, MetricsAdminOnly: a.cfg.MetricsAdminOnly,
 		FrameAncestors: a.cfg.FrameAncestors, TrustedProxies: proxies, Backups: backupsView,
 	})

@@ -75,6 +75,11 @@ func cleanFileName(name string) string {
 // readUpload parses an uploaded file with the configured limits. Problems
 // with the whole file come back as the reader's *domain.Error (Swedish).
 func (s *Server) readUpload(data []byte, fileName, indicator string, at time.Time) (*importPayload, error) {
+	release, err := s.uploads.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	env := s.deps.Env
 	res, err := excel.Read(bytes.NewReader(data), excel.Options{
 		Regions: env.Regions, Catalogue: env.Catalogue, Indicator: indicator,

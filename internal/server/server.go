@@ -61,6 +61,11 @@ type Deps struct {
 	// Upload bounds what one uploaded spreadsheet may cost (config
 	// upload.*); zero fields take excel.DefaultLimits.
 	Upload excel.Limits
+	// UploadParallel is how many uploads are parsed at once (config
+	// upload.max_parallel; 0 means 2); UploadWait how long another waits
+	// for a turn before it is refused with 503 (0 means 10 s).
+	UploadParallel int
+	UploadWait     time.Duration
 	// Metrics receives request, page-cache and data-version figures and is
 	// served at /metrics. nil makes New create one; pass the same registry
 	// to the scheduler and the import code so one scrape shows all.
@@ -96,8 +101,10 @@ type Server struct {
 	pages  *pageSet
 	cache  *pageCache
 	logins *loginThrottle
-	clock  clock.Clock
-	known  knownRoutes // route patterns, for the metrics labels
+	// uploads bounds the uploads parsed at once (upload_gate.go).
+	uploads *uploadGate
+	clock   clock.Clock
+	known   knownRoutes // route patterns, for the metrics labels
 	// metricsHandler is the registry's exposition as a Fiber handler.
 	metricsHandler fiber.Handler
 	// security is the header policy set on every response (headers.go).
@@ -122,6 +129,7 @@ func New(d Deps) (*fiber.App, *Server, error) {
 		d.Metrics = metrics.NewRegistry()
 	}
 	s := &Server{deps: d, log: d.Log, cache: newPageCache(512), logins: newLoginThrottle(), clock: d.Clock,
+		uploads:  newUploadGate(d.UploadParallel, d.UploadWait),
 		security: newSecurityPolicy(d.FrameAncestors, d.SecureCookies), metricsHandler: adaptor.HTTPHandler(d.Metrics.Handler())}
 	pages, err := loadPages(s.sourceFuncs())
 	if err != nil {
