@@ -10,7 +10,8 @@ import (
 // sources.
 
 type aboutContent struct {
-	Indicators []domain.Indicator
+	// Themes are the indicators grouped by the network's focus areas.
+	Themes     []domain.ThemeGroup
 	Members    []memberInfo
 	Precedence string
 	// Groups says where Kolada's municipality groups come from and how
@@ -33,7 +34,7 @@ type memberInfo struct {
 func (s *Server) aboutPage(c *fiber.Ctx) error {
 	return s.serveCached(c, func() (response, error) {
 		env := s.deps.Env
-		content := aboutContent{Indicators: env.Catalogue.All(), Precedence: env.Precedence.Describe(),
+		content := aboutContent{Themes: env.Catalogue.Groups(), Precedence: env.Precedence.Describe(),
 			Reported: s.deps.ReportedMembers, ReportedSource: s.deps.ReportedSource}
 		if env.Groups != nil {
 			set := env.Groups.Current()

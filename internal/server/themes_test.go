@@ -123,3 +123,13 @@ func TestGenderSplitSelectable(t *testing.T) {
 		t.Errorf("API gender=M: %s", body)
 	}
 }
+
+func TestAboutGroupsIndicatorsByTheme(t *testing.T) {
+	inst := servertest.Start(t, servertest.Options{})
+	_, body := get(t, inst.URL+"/om-data")
+	i, j := strings.Index(body, `<h3 id="tema-statlig_narvaro">Statlig närvaro</h3>`), strings.Index(body, `<span class="badge">state_share</span>`)
+	k := strings.Index(body, `<h3 id="tema-kompetensforsorjning">`)
+	if i < 0 || j < i || k < j {
+		t.Error("state_share is not listed under Statlig närvaro")
+	}
+}
