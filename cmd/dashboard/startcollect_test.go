@@ -43,7 +43,16 @@ func page(t *testing.T, url string) string {
 // the background, and a second start does not (auto: only when nothing was
 // ever collected).
 func TestFirstStartFillsItself(t *testing.T) {
-	env, db, scbFake, _, _ := evidenceEnv(t, "")
+	// Two small tables keep the test quick under the race detector; the
+	// shipped tables are the evidence tests' business.
+	env, db, scbFake, _, _ := evidenceEnv(t, `sources:
+  scb:
+    tables:
+      - {id: TAB2597, indicator: state_jobs, select: {ContentsCode: ["000005F4"], ArbetsSektor: ["staten"], Alder: ["15-74"]}, month: 11, from: 2020}
+  kolada:
+    kpis:
+      - {id: N02267, indicator: employment_rate, gender: T, from: 2020}
+`)
 	env["DASHBOARD_COLLECT_ON_START"] = "auto"
 	stop := serving(t, env)
 	eventually(t, "both first runs to finish", func() bool {
