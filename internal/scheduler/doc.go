@@ -1,6 +1,7 @@
 // Package scheduler runs the open-data collectors on their cron schedules
-// and by hand, and turns each run into one all-or-nothing write to the
-// store with a run record beside it.
+// and by hand, and turns each run into one write to the store with a run
+// record beside it. Each table (SCB) or request (Kolada) of a run lands
+// whole or not at all, so one failing table never keeps the others out.
 //
 // A run of a source:
 //
@@ -10,13 +11,17 @@
 //  2. records the start (RunStore.StartRun) and reads the table stamps of
 //     the last successful run;
 //  3. calls the collector, retrying the whole collection with exponential
-//     backoff when it fails (the collectors already retry single requests);
-//  4. checks every observation against the catalogue and the region list,
-//     so junk fails the run instead of reaching the pages;
-//  5. hands all observations and stamps to the store in ONE Apply, so a
-//     run that fails anywhere changes no figure;
-//  6. records the outcome (succeeded, failed with a Swedish message and the
-//     technical detail, or skipped when every table was unchanged).
+//     backoff when it fails or every table failed (the collectors already
+//     retry single requests);
+//  4. checks every table's observations against the catalogue and the
+//     region list, against the cells earlier tables gave, and with
+//     Config.TableCheck (plausibility): a table that fails is left out;
+//  5. hands the other tables' observations and stamps to the store in ONE
+//     Apply;
+//  6. records the outcome per table (Run.Tables) and for the run:
+//     succeeded, partial ("delvis": some tables failed), failed (with a
+//     Swedish message and the technical detail), or skipped when every
+//     table was unchanged.
 //
 // Scheduled runs additionally claim the tick with the lease
 // "schedule:<source>", held for Config.ScheduleHold after the tick: the

@@ -27,7 +27,8 @@ var ErrBusy = errors.New("scheduler: source is being collected already")
 // is the recorded run (ID 0 when none was recorded: unknown or disabled
 // source, a run already going, the service stopping, the store down). The
 // error is nil exactly when the run succeeded or was skipped because
-// nothing had changed; a failed run returns its record and its error.
+// nothing had changed; a failed or partial run returns its record (with
+// every table's outcome) and its error.
 func (s *Scheduler) RunNow(ctx context.Context, name, trigger, actor string) (domain.Run, error) {
 	src, err := s.lookup(name)
 	if err != nil {
