@@ -726,3 +726,56 @@ func TestFitMeasure(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscrepanciesAcrossChecks: with two checks the list is ordered by
+// check, then municipality and year; a count without a total is never a
+// discrepancy; the figure's note names it, except for a gender split.
+// Constructed figures, as in TestDiscrepancies.
+func TestDiscrepanciesAcrossChecks(t *testing.T) {
+	scb := domain.Source{Kind: domain.SourceSCB, Ref: "TAB3204"}
+	kolada := domain.Source{Kind: domain.SourceKolada, Ref: "N02206"}
+	env, d, r := setup(t)
+	ch := domain.CrossCheck{ID: "a", Part: "state_jobs", Total: "employed_day", PartSource: domain.SourceSCB,
+		Reference: "state_share", ReferenceSource: domain.SourceKolada, Threshold: 0.5}
+	ch2 := ch
+	ch2.ID = "b"
+	env.Checks = []domain.CrossCheck{ch, ch2}
+	add := func(c string, y int, part, total, ref float64) {
+		r.obs = append(r.obs,
+			domain.Observation{Municipality: c, Indicator: "state_jobs", Year: y, Value: part, Source: scb},
+			domain.Observation{Municipality: c, Indicator: "employed_day", Year: y, Value: total, Source: scb},
+			domain.Observation{Municipality: c, Indicator: "state_share", Year: y, Value: ref, Source: kolada})
+	}
+	add("0481", 2022, 600, 10000, 5.3)
+	add("0481", 2023, 600, 10000, 5.3)
+	add("1060", 2021, 600, 10000, 5.3)
+	add("1060", 2023, 600, 10000, 5.3)
+	add("2081", 2023, 600, 0, 5.3) // jobs but no total: nothing to compare
+	list, err := Discrepancies(context.Background(), env, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range list {
+		got = append(got, fmt.Sprintf("%s/%d/%s", x.Municipality, x.Year, x.Check.ID))
+	}
+	want := "[0481/2022/a 0481/2023/a 1060/2021/a 1060/2023/a 0481/2022/b 0481/2023/b 1060/2021/b 1060/2023/b]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("list %v, want %s", got, want)
+	}
+	idx, err := env.discrepancies(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	share, _ := env.Catalogue.Get("state_share")
+	if share.ID == "" {
+		share = domain.Indicator{ID: "state_share"}
+	}
+	if n := idx.note(share, "1060", 2023); !strings.Contains(n, "Källorna avviker 2023") {
+		t.Errorf("note %q", n)
+	}
+	share.Gender = "K"
+	if n := idx.note(share, "1060", 2023); n != "" {
+		t.Errorf("gender split got a note: %q", n)
+	}
+}
