@@ -779,3 +779,27 @@ func TestDiscrepanciesAcrossChecks(t *testing.T) {
 		t.Errorf("gender split got a note: %q", n)
 	}
 }
+
+// TestMemoOncePerVersion: a derived result is built once per data version
+// and again after the version changes.
+func TestMemoOncePerVersion(t *testing.T) {
+	env, _, _ := setup(t)
+	r := &memReader{version: 1}
+	d := NewData(r, env.Catalogue, 0)
+	builds := 0
+	build := func() (any, error) { builds++; return builds, nil }
+	ctx := context.Background()
+	for i, want := range []struct {
+		version       int64
+		value, builds int
+	}{{1, 1, 1}, {1, 1, 1}, {2, 2, 2}, {2, 2, 2}} {
+		r.version = want.version
+		v, err := d.memo(ctx, "k", build)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.(int) != want.value || builds != want.builds {
+			t.Errorf("call %d (version %d): value %v after %d builds, want %d after %d", i+1, want.version, v, builds, want.value, want.builds)
+		}
+	}
+}
