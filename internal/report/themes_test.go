@@ -214,3 +214,15 @@ func TestOverviewMedianChangeInPoints(t *testing.T) {
 		t.Errorf("median change %v over %d", med.Change1, med.Change1N)
 	}
 }
+
+// A net figure has no index on the trend page either.
+func TestTrendRefusesAnIndexOfANetFigure(t *testing.T) {
+	env, d, _ := setup(t)
+	_, err := Trend(context.Background(), env, d, TrendParams{Indicator: "net_migration", Codes: []string{"1060"}, Measure: derive.MeasureIndex})
+	if domain.ErrorCode(err) != domain.CodeInvalid {
+		t.Errorf("index of net_migration: %v", err)
+	}
+	if _, err := Trend(context.Background(), env, d, TrendParams{Indicator: "net_migration", Codes: []string{"1060"}}); err != nil {
+		t.Errorf("absolute: %v", err)
+	}
+}

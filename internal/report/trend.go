@@ -105,6 +105,11 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 	if p.Measure != derive.MeasureAbsolute && p.Measure != derive.MeasureIndex {
 		return nil, domain.Invalid("måttet %q finns inte för trender; välj absolut eller index", p.Measure)
 	}
+	if !p.Measure.Applies(ind) {
+		// An index of a net figure (which can be 0 or change sign) means
+		// nothing; the indicator's source definition says which fit.
+		return nil, domain.Invalid("måttet %q passar inte indikatorn %s", p.Measure, ind.Name)
+	}
 	g := env.orNetwork(p.Group)
 	p.Group = g
 	var err error

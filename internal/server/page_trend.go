@@ -9,6 +9,7 @@ import (
 
 	"github.com/svenskaindustrikommuner/dashboard/charts"
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
@@ -87,7 +88,7 @@ func (s *Server) trendHTML(c *fiber.Ctx, v *report.TrendView, highlight string) 
 	content := trendContent{
 		V: v, Chart: chart, Codes: codes, Max: report.MaxTrendLines, HasData: anyLine(v.Series), Genders: s.genderOptions(v.Indicator),
 		Indicators: s.indicatorOptions(v.Params.Indicator, nil),
-		Measures:   measureOptions([]derive.Measure{derive.MeasureAbsolute, derive.MeasureIndex}, v.Params.Measure),
+		Measures:   measureOptions(trendMeasures(v.Indicator), v.Params.Measure),
 		Groups:     groupOptions(v.Group),
 		Links:      viewParams{Indicator: v.Params.Indicator, Kommun: codes, Measure: v.Params.Measure, Base: v.Params.Base, Group: v.Group.Key, Highlight: nonFirst(highlight, v.Params.Codes)}.links("/trend"),
 	}
@@ -120,4 +121,16 @@ func anyLine(series []report.TrendSeries) bool {
 		}
 	}
 	return false
+}
+
+// trendMeasures are the trend page's measures (the figure and an index)
+// that fit the indicator.
+func trendMeasures(ind domain.Indicator) []derive.Measure {
+	var out []derive.Measure
+	for _, m := range []derive.Measure{derive.MeasureAbsolute, derive.MeasureIndex} {
+		if m.Applies(ind) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
