@@ -106,50 +106,99 @@ type Sources struct {
 	Kolada Kolada `yaml:"kolada"`
 }
 
-// SCB configures the PxWebApi 2.0 collector: the API root and the tables,
-// with their variable codes, so a renamed table is a config change.
+// SCB configures the PxWebApi 2.0 collector (collectors/scb takes it as
+// it is): the API root and the tables, with their variable codes, so a
+// renamed table is a config change.
 type SCB struct {
-	Enabled     bool       `yaml:"enabled"`
-	URL         string     `yaml:"url"`
-	Schedule    string     `yaml:"schedule"`
-	Timeout     Duration   `yaml:"timeout"`
-	MaxAttempts int        `yaml:"max_attempts"`
-	Tables      []SCBTable `yaml:"tables"`
+	Enabled bool `yaml:"enabled"`
+	// URL is the API root; empty means scb.DefaultBaseURL.
+	URL      string `yaml:"url"`
+	Schedule string `yaml:"schedule"`
+	// Timeout bounds one HTTP attempt; MaxAttempts bounds the tries of one
+	// request (first included). Zero values take httpx defaults.
+	Timeout     Duration `yaml:"timeout"`
+	MaxAttempts int      `yaml:"max_attempts"`
+	// Language of labels and notes: "sv" (the default when empty) or "en".
+	Language string     `yaml:"language"`
+	Tables   []SCBTable `yaml:"tables"`
 }
 
-// SCBTable is one table to fetch and the indicator it fills.
+// SCBTable says which figure to take from one SCB table. One table may
+// feed several indicators through several entries (say, all jobs and jobs
+// in SNI B+C from the same BAS table).
 type SCBTable struct {
-	ID        string              `yaml:"id"`
-	Indicator string              `yaml:"indicator"`
-	Select    map[string][]string `yaml:"select"`
-	Sum       string              `yaml:"sum"`
-	From      int                 `yaml:"from"`
-	To        int                 `yaml:"to"`
-	Month     int                 `yaml:"month"`
-	NewerThan string              `yaml:"newer_than"`
-	// Preliminary marks the table's figures as preliminary (see
-	// docs/sources.md: TAB3785).
-	Preliminary bool   `yaml:"preliminary"`
-	Note        string `yaml:"note"`
+	ID        string `yaml:"id"`        // SCB table id, e.g. "TAB638"
+	Indicator string `yaml:"indicator"` // catalogue id, e.g. "population"
+	// Select gives values per variable, e.g. {"ContentsCode":
+	// ["BE0101N1"]}. "*" selects every code of the variable. A value is a
+	// code or, where the code is not known for sure, the value's label
+	// ("staten"): it is looked up in the table's /metadata on every run,
+	// code first, then label (case-insensitive, exact), so a code SCB
+	// renames fails that table by name instead of fetching the wrong cell.
+	// Variables SCB lets us leave out and that are not listed here are
+	// left out (SCB then gives their total); variables that may not be left
+	// out must be listed unless they have a single value. Region is never
+	// listed: the collector asks for every known region.
+	Select map[string][]string `yaml:"select"`
+	// Sum (optional) names a variable of Select whose selected values are
+	// added into one figure, e.g. ArbetsSektor statlig förvaltning +
+	// statliga affärsverk = the state sector. If any part is missing the
+	// sum is missing: a partial sum would understate the figure.
+	Sum string `yaml:"sum"`
+	// From is the first year asked for; 0 asks for every year.
+	From int `yaml:"from"`
+	// To (optional) is the last year asked for, so that two tables of one
+	// indicator never give the same year twice (RAMS until 2019, BAS from
+	// 2020). 0 means no upper bound.
+	To int `yaml:"to"`
+	// Month is for monthly tables (Tid codes like "2024M11"): the month
+	// whose figure stands for its year. 0 means a yearly table.
+	Month int `yaml:"month"`
+	// NewerThan (optional) names another configured table of the same
+	// figures, e.g. the final TAB3204 for the preliminary TAB3785: only
+	// years newer than that table's newest are taken, so the final figure
+	// always wins and the two never give the same year.
+	NewerThan string `yaml:"newer_than"`
+	// Preliminary marks every figure of the table as preliminary (see
+	// docs/sources.md: TAB3785, replaced by TAB3204's final figures).
+	Preliminary bool `yaml:"preliminary"`
+	// Note is for the operator reading the file; nothing reads it.
+	Note string `yaml:"note"`
 }
 
-// Kolada configures the Kolada collector.
+// Kolada configures the Kolada collector (collectors/kolada takes it as
+// it is).
 type Kolada struct {
-	Enabled     bool        `yaml:"enabled"`
-	URL         string      `yaml:"url"`
-	Schedule    string      `yaml:"schedule"`
-	Timeout     Duration    `yaml:"timeout"`
-	MaxAttempts int         `yaml:"max_attempts"`
-	KPIs        []KoladaKPI `yaml:"kpis"`
+	Enabled bool `yaml:"enabled"`
+	// URL is the API root; empty means kolada.DefaultBaseURL.
+	URL         string   `yaml:"url"`
+	Schedule    string   `yaml:"schedule"`
+	Timeout     Duration `yaml:"timeout"`      // one HTTP attempt
+	MaxAttempts int      `yaml:"max_attempts"` // tries per request, first included
+	// MaxPages bounds the pages followed for one request (0: the
+	// collector's default of 1000, i.e. five million values), so a looping
+	// or endless chain ends.
+	MaxPages int         `yaml:"max_pages"`
+	KPIs     []KoladaKPI `yaml:"kpis"`
 }
 
-// KoladaKPI is one key figure and the indicator it fills.
+// KoladaKPI says which Kolada KPI feeds which indicator.
 type KoladaKPI struct {
-	ID        string `yaml:"id"`
-	Indicator string `yaml:"indicator"`
-	Gender    string `yaml:"gender"`
-	From      int    `yaml:"from"`
-	To        int    `yaml:"to"`
+	ID        string `yaml:"id"`        // e.g. "N01951"
+	Indicator string `yaml:"indicator"` // catalogue id, e.g. "population"
+	// Gender is the series taken: "T" (total, default), "K" or "M".
+	Gender string `yaml:"gender"`
+	// Genders are further splits ("K", "M") stored besides Gender, each
+	// under domain.GenderVariant(Indicator, g), where Kolada has them. They
+	// are not a key of their own: Config.KoladaSource copies them from the
+	// indicator's genders, so the catalogue says it once.
+	Genders []string `yaml:"-"`
+	// From is the first year asked for (0: the collector's default, 2000).
+	From int `yaml:"from"`
+	// To (optional) is the last year taken, so that a retired KPI and its
+	// successor never give the same year (N00914 until its successor
+	// N02267 starts). 0 means up to this year.
+	To int `yaml:"to"`
 }
 
 // Backup schedules copies of the SQLite store next to it (serve only).
@@ -489,7 +538,9 @@ func (c *Config) checkCrossChecks(p *problems, ids map[string]bool) {
 }
 
 // checkSources checks the precedence, each source's connection and
-// schedule, and its tables or KPIs against the catalogue.
+// schedule, and its tables or KPIs: their form (the very checks the
+// collectors run, see SCB.Validate) and their indicators against the
+// catalogue.
 func (c *Config) checkSources(p *problems, ids map[string]bool) {
 	if len(c.Precedence) == 0 {
 		p.bad("precedence", "must list the source kinds, e.g. [scb, kolada, upload, bundled]")
@@ -502,13 +553,54 @@ func (c *Config) checkSources(p *problems, ids map[string]bool) {
 	s := c.Sources
 	checkSource(p, "scb", s.SCB.Enabled, s.SCB.URL, s.SCB.Schedule, s.SCB.Timeout, s.SCB.MaxAttempts)
 	checkSource(p, "kolada", s.Kolada.Enabled, s.Kolada.URL, s.Kolada.Schedule, s.Kolada.Timeout, s.Kolada.MaxAttempts)
+	s.SCB.check(p)
+	s.Kolada.check(p)
 	for i, t := range s.SCB.Tables {
-		key := fmt.Sprintf("sources.scb.tables[%d]", i)
-		if t.ID == "" {
-			p.bad(key+".id", "must not be empty")
+		if t.Indicator != "" && !ids[t.Indicator] {
+			p.bad(fmt.Sprintf("sources.scb.tables[%d].indicator", i), "%q is not in indicators", t.Indicator)
 		}
-		if !ids[t.Indicator] {
-			p.bad(key+".indicator", "%q is not in indicators", t.Indicator)
+	}
+	for i, k := range s.Kolada.KPIs {
+		key := fmt.Sprintf("sources.kolada.kpis[%d]", i)
+		if k.Indicator != "" && !ids[k.Indicator] {
+			p.bad(key+".indicator", "%q is not in indicators", k.Indicator)
+		}
+		if k.Gender != "" && k.Gender != domain.GenderTotal && c.hasGenders(k.Indicator) {
+			p.bad(key+".gender", "%q: %s stores its K/M splits itself; take the total (T) here", k.Gender, k.Indicator)
+		}
+	}
+}
+
+// Validate checks the SCB section as the collector needs it, without the
+// catalogue: at least one table, and every table's form. The collector
+// calls it before any request; Config.Validate runs the same checks.
+func (s SCB) Validate() error {
+	return validateSection(len(s.Tables) == 0, "sources.scb.tables", s.check)
+}
+
+// validateSection runs one source section's checks for its collector; an
+// empty list (key) is a mistake there, though a loaded file may have one.
+func validateSection(empty bool, key string, check func(*problems)) error {
+	var p problems
+	if empty {
+		p.bad(key, "nothing configured")
+	}
+	check(&p)
+	return errors.Join(p...)
+}
+
+// check checks the language and every table's form.
+func (s SCB) check(p *problems) {
+	if s.Language != "" && s.Language != "sv" && s.Language != "en" {
+		p.bad("sources.scb.language", "%q is not sv or en", s.Language)
+	}
+	for i, t := range s.Tables {
+		key := fmt.Sprintf("sources.scb.tables[%d]", i)
+		if strings.TrimSpace(t.ID) == "" || strings.ContainsAny(t.ID, "/?#% ") {
+			p.bad(key+".id", "%q must be an SCB table id such as TAB638", t.ID)
+		}
+		if t.Indicator == "" {
+			p.bad(key+".indicator", "must not be empty")
 		}
 		if t.To != 0 && t.To < t.From {
 			p.bad(key+".to", "%d is before from (%d)", t.To, t.From)
@@ -516,25 +608,103 @@ func (c *Config) checkSources(p *problems, ids map[string]bool) {
 		if t.Month < 0 || t.Month > 12 {
 			p.bad(key+".month", "%d is not a month 1..12", t.Month)
 		}
-		if t.NewerThan != "" && (t.NewerThan == t.ID || !slices.ContainsFunc(s.SCB.Tables, func(o SCBTable) bool { return o.ID == t.NewerThan })) {
+		if t.NewerThan != "" && (t.NewerThan == t.ID || !slices.ContainsFunc(s.Tables, func(o SCBTable) bool { return o.ID == t.NewerThan })) {
 			p.bad(key+".newer_than", "%q is not another configured table", t.NewerThan)
 		}
+		checkSelect(p, key, t)
 	}
-	for i, k := range s.Kolada.KPIs {
+}
+
+// SCBRegionVar is the variable that holds riket, län and kommun in every
+// SCB table the collector reads; the collector chooses its values.
+const SCBRegionVar = "Region"
+
+// checkSelect checks one table's chosen values: one value per variable
+// (several would give several figures for one cell), except for the sum
+// variable and time.
+func checkSelect(p *problems, key string, t SCBTable) {
+	if _, ok := t.Select[SCBRegionVar]; ok {
+		p.bad(key+".select", "%s is chosen by the collector (all known regions), not by config", SCBRegionVar)
+	}
+	if t.Sum != "" && len(t.Select[t.Sum]) == 0 {
+		p.bad(key+".sum", "variable %q has no selected values", t.Sum)
+	}
+	for v, codes := range t.Select {
+		switch {
+		case len(codes) == 0:
+			p.bad(key+".select."+v, "has no values")
+		case v != t.Sum && v != "Tid" && (len(codes) > 1 || codes[0] == "*"):
+			p.bad(key+".select."+v, "has several values but is not the sum variable")
+		}
+	}
+}
+
+// Validate checks the Kolada section as the collector needs it, without
+// the catalogue: at least one KPI, and every KPI's form. The collector
+// calls it before any request; Config.Validate runs the same checks.
+func (k Kolada) Validate() error {
+	return validateSection(len(k.KPIs) == 0, "sources.kolada.kpis", k.check)
+}
+
+// check checks the page bound and every KPI's form.
+func (k Kolada) check(p *problems) {
+	if k.MaxPages < 0 {
+		p.bad("sources.kolada.max_pages", "%d must be 0 (the default) or more", k.MaxPages)
+	}
+	for i, kpi := range k.KPIs {
 		key := fmt.Sprintf("sources.kolada.kpis[%d]", i)
-		if k.ID == "" {
-			p.bad(key+".id", "must not be empty")
+		if !koladaID(kpi.ID) {
+			p.bad(key+".id", "%q must be a Kolada KPI id such as N01951 (letters and digits)", kpi.ID)
 		}
-		if !ids[k.Indicator] {
-			p.bad(key+".indicator", "%q is not in indicators", k.Indicator)
+		if kpi.Indicator == "" {
+			p.bad(key+".indicator", "must not be empty")
 		}
-		if k.Gender != "" && k.Gender != domain.GenderTotal && c.hasGenders(k.Indicator) {
-			p.bad(key+".gender", "%q: %s stores its K/M splits itself; take the total (T) here", k.Gender, k.Indicator)
+		switch kpi.Gender {
+		case "", domain.GenderTotal, domain.GenderWomen, domain.GenderMen:
+		default:
+			p.bad(key+".gender", "%q is not T, K or M", kpi.Gender)
 		}
-		if k.To != 0 && k.To < k.From {
-			p.bad(key+".to", "%d is before from (%d)", k.To, k.From)
+		for _, g := range kpi.Genders {
+			if g != domain.GenderWomen && g != domain.GenderMen || g == kpi.Gender {
+				p.bad(key+".genders", "split %q is not K or M besides gender %q", g, kpi.Gender)
+			}
+		}
+		if kpi.From < 0 {
+			p.bad(key+".from", "%d must be a year or 0", kpi.From)
+		}
+		if kpi.To != 0 && kpi.To < kpi.From {
+			p.bad(key+".to", "%d is before from (%d)", kpi.To, kpi.From)
 		}
 	}
+}
+
+// koladaID accepts Kolada KPI ids (letters and digits), which keeps them
+// safe to put in a URL path.
+func koladaID(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// KoladaSource is the Kolada section as the collector takes it: each KPI
+// of an indicator with gender splits gets them (Genders) from the
+// indicator, so the splits are configured once, in the catalogue.
+func (c *Config) KoladaSource() Kolada {
+	out := c.Sources.Kolada
+	out.KPIs = slices.Clone(out.KPIs)
+	cat := c.Catalogue()
+	for i, k := range out.KPIs {
+		if ind, ok := cat.Get(k.Indicator); ok {
+			out.KPIs[i].Genders = ind.Genders
+		}
+	}
+	return out
 }
 
 // checkSource checks one source's connection and schedule when enabled.

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,6 +119,14 @@ func TestFileOverridesAndErrorsNameTheKey(t *testing.T) {
 		{name: "gender split T", yaml: "indicators:\n  - {id: a, name: A, theme: industri, genders: [T]}\n", wantErr: "indicators[0].genders[0]"},
 		{name: "gender split twice", yaml: "indicators:\n  - {id: a, name: A, theme: industri, genders: [K, K]}\n", wantErr: "indicators[0].genders[1]"},
 		{name: "theme twice", yaml: "themes:\n  - {id: a, name: A}\n  - {id: a, name: B}\n", wantErr: "themes[1].id"},
+		{name: "table id unsafe in a URL", yaml: "sources:\n  scb:\n    tables:\n      - {id: ../x, indicator: population}\n", wantErr: "sources.scb.tables[0].id"},
+		{name: "region chosen in config", yaml: "sources:\n  scb:\n    tables:\n      - {id: TAB638, indicator: population, select: {Region: [\"00\"]}}\n", wantErr: "sources.scb.tables[0].select"},
+		{name: "several values without sum", yaml: "sources:\n  scb:\n    tables:\n      - {id: TAB638, indicator: population, select: {Kon: [\"1\", \"2\"]}}\n", wantErr: "sources.scb.tables[0].select.Kon"},
+		{name: "sum without values", yaml: "sources:\n  scb:\n    tables:\n      - {id: TAB638, indicator: population, sum: Kon}\n", wantErr: "sources.scb.tables[0].sum"},
+		{name: "scb language", yaml: "sources:\n  scb:\n    language: de\n", wantErr: "sources.scb.language"},
+		{name: "kpi id unsafe in a URL", yaml: "sources:\n  kolada:\n    kpis:\n      - {id: N0/1951, indicator: population}\n", wantErr: "sources.kolada.kpis[0].id"},
+		{name: "kpi gender not T, K or M", yaml: "sources:\n  kolada:\n    kpis:\n      - {id: N01951, indicator: population, gender: X}\n", wantErr: "sources.kolada.kpis[0].gender"},
+		{name: "kolada max pages", yaml: "sources:\n  kolada:\n    max_pages: -1\n", wantErr: "sources.kolada.max_pages"},
 		{name: "women's series as a split indicator's total", yaml: "sources:\n  kolada:\n    kpis:\n      - {id: N03937, indicator: unemployment, gender: K}\n", wantErr: "sources.kolada.kpis[0].gender"},
 	}
 	for _, tt := range tests {
@@ -221,5 +230,53 @@ func TestCollectOnStart(t *testing.T) {
 	}
 	if _, err := Load("", env("sometimes")); err == nil || !strings.Contains(err.Error(), `collect_on_start: "sometimes" is not auto, always or never`) {
 		t.Errorf("bad value: %v", err)
+	}
+}
+
+// The collectors take their section as it is: KoladaSource gives each KPI
+// its indicator's splits without touching the loaded config, and the
+// sections' own Validate (what the collectors call) refuses what
+// Config.Validate refuses, plus an empty list.
+func TestSourceSectionsForCollectors(t *testing.T) {
+	cfg, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := cfg.KoladaSource()
+	cat := cfg.Catalogue()
+	split := 0
+	for i, kpi := range k.KPIs {
+		ind, _ := cat.Get(kpi.Indicator)
+		if !slices.Equal(kpi.Genders, ind.Genders) {
+			t.Errorf("%s: genders %v, want %v", kpi.ID, kpi.Genders, ind.Genders)
+		}
+		if len(kpi.Genders) > 0 {
+			split++
+		}
+		if cfg.Sources.Kolada.KPIs[i].Genders != nil {
+			t.Errorf("%s: the loaded config got genders", kpi.ID)
+		}
+	}
+	if split == 0 {
+		t.Error("no shipped KPI got gender splits")
+	}
+	if err := k.Validate(); err != nil {
+		t.Errorf("shipped Kolada section: %v", err)
+	}
+	if err := cfg.Sources.SCB.Validate(); err != nil {
+		t.Errorf("shipped SCB section: %v", err)
+	}
+	for name, err := range map[string]error{
+		"no tables":     SCB{}.Validate(),
+		"no kpis":       Kolada{}.Validate(),
+		"split is T":    Kolada{KPIs: []KoladaKPI{{ID: "N01951", Indicator: "x", Genders: []string{"T"}}}}.Validate(),
+		"split = total": Kolada{KPIs: []KoladaKPI{{ID: "N01951", Indicator: "x", Gender: "K", Genders: []string{"K"}}}}.Validate(),
+		"from < 0":      Kolada{KPIs: []KoladaKPI{{ID: "N01951", Indicator: "x", From: -1}}}.Validate(),
+		"no indicator":  SCB{Tables: []SCBTable{{ID: "TAB638"}}}.Validate(),
+		"empty values":  SCB{Tables: []SCBTable{{ID: "TAB638", Indicator: "x", Select: map[string][]string{"Kon": {}}}}}.Validate(),
+	} {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
 	}
 }

@@ -22,11 +22,11 @@ type namedChecker struct {
 // checkers builds the collectors from config alone: the check opens no
 // database and writes nothing.
 func (a *app) checkers() []namedChecker {
-	regions, cat := a.cfg.RegionIndex(), a.cfg.Catalogue()
+	regions := a.cfg.RegionIndex()
 	s := a.cfg.Sources
 	return []namedChecker{
-		{"scb", s.SCB.Enabled, scb.New(scbConfig(s.SCB), regions, scb.WithLogger(a.log), scb.WithClock(a.clock))},
-		{"kolada", s.Kolada.Enabled, kolada.New(koladaConfig(s.Kolada, cat), regions, kolada.WithLogger(a.log), kolada.WithClock(a.clock))},
+		{"scb", s.SCB.Enabled, scb.New(s.SCB, regions, scb.WithLogger(a.log), scb.WithClock(a.clock))},
+		{"kolada", s.Kolada.Enabled, kolada.New(a.cfg.KoladaSource(), regions, kolada.WithLogger(a.log), kolada.WithClock(a.clock))},
 	}
 }
 

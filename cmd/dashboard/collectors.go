@@ -7,7 +7,6 @@ import (
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/kolada"
 	"github.com/svenskaindustrikommuner/dashboard/collectors/scb"
-	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/scheduler"
 	"github.com/svenskaindustrikommuner/dashboard/internal/server"
@@ -15,29 +14,6 @@ import (
 
 // This file is the one place config meets the collector packages, so
 // serve and collect build the very same collectors.
-
-// scbConfig maps the config's SCB section to the collector's Config.
-func scbConfig(c config.SCB) scb.Config {
-	out := scb.Config{BaseURL: c.URL, Timeout: c.Timeout.Std(), MaxAttempts: c.MaxAttempts}
-	for _, t := range c.Tables {
-		out.Tables = append(out.Tables, scb.TableSpec{ID: t.ID, Indicator: t.Indicator, Select: t.Select, Sum: t.Sum, From: t.From, To: t.To, Month: t.Month, NewerThan: t.NewerThan, Preliminary: t.Preliminary})
-	}
-	return out
-}
-
-// koladaConfig maps the config's Kolada section to the collector's Config.
-// An indicator with gender splits gets them from the same KPI.
-func koladaConfig(c config.Kolada, cat *domain.Catalogue) kolada.Config {
-	out := kolada.Config{BaseURL: c.URL, Timeout: c.Timeout.Std(), MaxAttempts: c.MaxAttempts}
-	for _, k := range c.KPIs {
-		spec := kolada.KPISpec{ID: k.ID, Indicator: k.Indicator, Gender: k.Gender, From: k.From, To: k.To}
-		if ind, ok := cat.Get(k.Indicator); ok {
-			spec.Genders = ind.Genders
-		}
-		out.KPIs = append(out.KPIs, spec)
-	}
-	return out
-}
 
 // sources lists every configured source, enabled or not, with its
 // collector: the admin page shows the switched-off ones too.
@@ -53,9 +29,9 @@ func (a *app) sources() []scheduler.Source {
 	}
 	return []scheduler.Source{
 		{Name: "scb", Kind: domain.SourceSCB, Spec: s.SCB.Schedule, Enabled: s.SCB.Enabled, Items: scbItems,
-			Collector: scb.New(scbConfig(s.SCB), regions, scb.WithLogger(a.log), scb.WithClock(a.clock))},
+			Collector: scb.New(s.SCB, regions, scb.WithLogger(a.log), scb.WithClock(a.clock))},
 		{Name: "kolada", Kind: domain.SourceKolada, Spec: s.Kolada.Schedule, Enabled: s.Kolada.Enabled, Items: append(koladaItems, "municipality_groups: Koladas kommungrupper"),
-			Collector: withGroups{Collector: kolada.New(koladaConfig(s.Kolada, cat), regions, kolada.WithLogger(a.log), kolada.WithClock(a.clock)), save: a.store.SaveGroups, registry: a.groups, log: a.log}},
+			Collector: withGroups{Collector: kolada.New(a.cfg.KoladaSource(), regions, kolada.WithLogger(a.log), kolada.WithClock(a.clock)), save: a.store.SaveGroups, registry: a.groups, log: a.log}},
 	}
 }
 

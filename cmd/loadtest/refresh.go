@@ -111,14 +111,14 @@ func runRefresh(ctx context.Context, o options, out io.Writer) error {
 	}}
 	scbSrv := httptest.NewServer(scbReplay)
 	defer scbSrv.Close()
-	var specs []scb.TableSpec
+	var specs []config.SCBTable
 	for _, t := range cfg.Sources.SCB.Tables {
 		if t.ID == "TAB638" {
-			specs = append(specs, scb.TableSpec{ID: t.ID, Indicator: t.Indicator, Select: t.Select, Sum: t.Sum, From: t.From, To: t.To, Month: t.Month})
+			specs = append(specs, t)
 		}
 	}
 	scbClock := &recordingClock{}
-	sc := scb.New(scb.Config{BaseURL: scbSrv.URL + "/api/v2", Tables: specs, MaxAttempts: 1, Timeout: 10 * time.Second}, regions,
+	sc := scb.New(config.SCB{URL: scbSrv.URL + "/api/v2", Tables: specs, MaxAttempts: 1, Timeout: config.Duration(10 * time.Second)}, regions,
 		scb.WithHTTPClient(scbSrv.Client()), scb.WithClock(scbClock), scb.WithLogger(quiet))
 	scbRes, err := timeCollect(ctx, sc)
 	if err != nil {
@@ -138,13 +138,13 @@ func runRefresh(ctx context.Context, o options, out io.Writer) error {
 	kolReplay := &replay{routes: map[string][]byte{}}
 	kolSrv := httptest.NewServer(kolReplay)
 	defer kolSrv.Close()
-	spec := kolada.KPISpec{ID: "N01951", Indicator: domain.IndicatorPopulation, From: 2023}
+	spec := config.KoladaKPI{ID: "N01951", Indicator: domain.IndicatorPopulation, From: 2023}
 	years := yearList(spec.From, time.Now().Year())
 	path := "/v3/data/kpi/N01951/year/" + years
 	kolReplay.routes["GET "+path] = []byte(strings.ReplaceAll(string(p1), "https://api.kolada.se/v3/data/kpi/N01951/year/2023,2024", kolSrv.URL+path))
 	kolReplay.routes["GET "+path+"?page=2"] = p2
 	kolClock := &recordingClock{}
-	kc := kolada.New(kolada.Config{BaseURL: kolSrv.URL + "/v3", KPIs: []kolada.KPISpec{spec}, MaxAttempts: 1, Timeout: 10 * time.Second}, regions,
+	kc := kolada.New(config.Kolada{URL: kolSrv.URL + "/v3", KPIs: []config.KoladaKPI{spec}, MaxAttempts: 1, Timeout: config.Duration(10 * time.Second)}, regions,
 		kolada.WithHTTPClient(kolSrv.Client()), kolada.WithClock(kolClock), kolada.WithLogger(quiet))
 	kolRes, err := timeCollect(ctx, kc)
 	if err != nil {

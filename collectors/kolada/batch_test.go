@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/kolada/koladatest"
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/clock/clocktest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
@@ -18,19 +19,19 @@ import (
 // came from. The fake's figures are constructed, not Kolada's.
 func TestCollectBatchesKPIsPerRequest(t *testing.T) {
 	var kpis []koladatest.KPI
-	var specs []KPISpec
+	var specs []config.KoladaKPI
 	for i := range 26 {
 		id := fmt.Sprintf("N%05d", i+1)
 		kpis = append(kpis, koladatest.KPI{ID: id, First: 2023, Last: 2024})
-		specs = append(specs, KPISpec{ID: id, Indicator: fmt.Sprintf("ind%d", i+1), From: 2023})
+		specs = append(specs, config.KoladaKPI{ID: id, Indicator: fmt.Sprintf("ind%d", i+1), From: 2023})
 	}
 	// The same KPI feeding a second indicator is asked for once.
-	specs = append(specs, KPISpec{ID: "N00001", Indicator: "again", From: 2024})
+	specs = append(specs, config.KoladaKPI{ID: "N00001", Indicator: "again", From: 2024})
 	fake := koladatest.New([]string{"0000", "0010", "1060", "G12345"}, kpis...)
 	fake.Break("N00026")
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	c := New(Config{BaseURL: srv.URL + "/v3", KPIs: specs, MaxAttempts: 1}, regions(t),
+	c := New(config.Kolada{URL: srv.URL + "/v3", KPIs: specs, MaxAttempts: 1}, regions(t),
 		WithHTTPClient(srv.Client()), WithClock(clocktest.NewFakeClock(t0)), WithLogger(slog.New(slog.DiscardHandler)))
 	col, err := c.Collect(context.Background(), nil)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/internal/httpx"
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -68,7 +69,7 @@ func (c *Collector) Check(ctx context.Context) (domain.ConfigCheck, error) {
 	return out, nil
 }
 
-func yearsWanted(k KPISpec) string {
+func yearsWanted(k config.KoladaKPI) string {
 	from := k.From
 	if from == 0 {
 		from = DefaultFrom

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/internal/httpx"
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -27,7 +28,7 @@ const (
 
 // Collector fetches the configured Kolada KPIs.
 type Collector struct {
-	cfg     Config
+	cfg     config.Kolada
 	regions *domain.Regions
 	base    *url.URL
 	baseErr error
@@ -75,10 +76,10 @@ func WithRateLimit(calls int, window time.Duration) Option {
 
 // New builds a collector. regions is the dashboard's code list: rows for
 // other ids are skipped.
-func New(cfg Config, regions *domain.Regions, opts ...Option) *Collector {
+func New(cfg config.Kolada, regions *domain.Regions, opts ...Option) *Collector {
 	c := &Collector{cfg: cfg, regions: regions, clock: httpx.RealClock{}, log: slog.Default(), http: &httpx.Client{},
 		rateCalls: defaultCalls, rateWindow: defaultWindow}
-	raw := strings.TrimRight(cfg.BaseURL, "/")
+	raw := strings.TrimRight(cfg.URL, "/")
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
@@ -95,7 +96,7 @@ func New(cfg Config, regions *domain.Regions, opts ...Option) *Collector {
 	c.http.Limiter = httpx.NewLimiter(c.rateCalls, c.rateWindow, c.clock)
 	c.http.Clock = c.clock
 	c.http.Logger = c.log
-	c.http.Timeout = cfg.Timeout
+	c.http.Timeout = cfg.Timeout.Std()
 	c.http.MaxAttempts = cfg.MaxAttempts
 	c.http.MaxBody = maxBody
 	c.http.UserAgent = "svenskaindustrikommuner-dashboard (+kolada collector)"
@@ -155,7 +156,7 @@ const PageSize = 5000
 
 // request is the KPIs one Kolada request covers (at most MaxListItems
 // distinct ids); it lands or fails as one unit.
-type request []KPISpec
+type request []config.KoladaKPI
 
 // ids lists the request's distinct KPI ids in config order.
 func (r request) ids() []string {
@@ -173,7 +174,7 @@ func (r request) ref() string { return strings.Join(r.ids(), ",") }
 // requests packs the specs into requests of at most MaxListItems distinct
 // KPI ids, in the order the ids first appear in config. A KPI that feeds
 // two indicators is asked for once.
-func requests(specs []KPISpec) []request {
+func requests(specs []config.KoladaKPI) []request {
 	var ids []string
 	byID := map[string]request{}
 	for _, s := range specs {
@@ -206,7 +207,7 @@ type series struct {
 	from, to               int
 }
 
-func specSeries(spec KPISpec, thisYear int) series {
+func specSeries(spec config.KoladaKPI, thisYear int) series {
 	s := series{kpi: spec.ID, gender: spec.Gender, indicator: spec.Indicator, from: spec.From, to: thisYear}
 	if s.gender == "" {
 		s.gender = "T"

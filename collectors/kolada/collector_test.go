@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/clock/clocktest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
@@ -114,12 +115,12 @@ func newSetup(t *testing.T) *setup {
 	return s
 }
 
-func (s *setup) collector(regs *domain.Regions, spec KPISpec, timeout time.Duration) *Collector {
-	cfg := Config{BaseURL: s.srv.URL + "/v3", KPIs: []KPISpec{spec}, MaxAttempts: 3, Timeout: timeout}
+func (s *setup) collector(regs *domain.Regions, spec config.KoladaKPI, timeout time.Duration) *Collector {
+	cfg := config.Kolada{URL: s.srv.URL + "/v3", KPIs: []config.KoladaKPI{spec}, MaxAttempts: 3, Timeout: config.Duration(timeout)}
 	return New(cfg, regs, WithHTTPClient(s.srv.Client()), WithClock(s.clock), WithLogger(slog.New(slog.DiscardHandler)), WithBackoff(time.Second, 30*time.Second))
 }
 
-var n01951 = KPISpec{ID: "N01951", Indicator: "population", From: 2023}
+var n01951 = config.KoladaKPI{ID: "N01951", Indicator: "population", From: 2023}
 
 // wantAll is every figure of the two constructed pages: real SCB
 // population figures; 0882 for 2023 is null there and gives nothing.
@@ -165,7 +166,7 @@ func TestCollectFaults(t *testing.T) {
 		name      string
 		page1     func(s *setup) http.HandlerFunc
 		page2     func(s *setup) http.HandlerFunc
-		spec      KPISpec
+		spec      config.KoladaKPI
 		drop      []string
 		timeout   time.Duration
 		wantErr   bool
@@ -199,7 +200,7 @@ func TestCollectFaults(t *testing.T) {
 			return page(strings.Replace(s.p2, `"municipality": "0481"`, `"municipality": "1060"`, 1))
 		}, wantErr: true},
 		{name: "unknown region ids skipped", drop: []string{"0481", "01"}, wantObs: 6},
-		{name: "other gender: no totals taken", spec: KPISpec{ID: "N01951", Indicator: "population", Gender: "K", From: 2023}, wantObs: 0},
+		{name: "other gender: no totals taken", spec: config.KoladaKPI{ID: "N01951", Indicator: "population", Gender: "K", From: 2023}, wantObs: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -275,7 +276,7 @@ func TestCollectMissingIsMissing(t *testing.T) {
 func TestCollectSplitsLongYearLists(t *testing.T) {
 	s := newSetup(t)
 	s.f.other = page(`{"values":[]}`)
-	c := s.collector(regions(t), KPISpec{ID: "N01951", Indicator: "population", From: 1990}, 0) // 35 years
+	c := s.collector(regions(t), config.KoladaKPI{ID: "N01951", Indicator: "population", From: 1990}, 0) // 35 years
 	if _, err := c.Collect(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -307,12 +308,12 @@ func TestCollectStopsOnCancel(t *testing.T) {
 }
 
 func TestCollectRejectsBadConfig(t *testing.T) {
-	for i, cfg := range []Config{
+	for i, cfg := range []config.Kolada{
 		{},
-		{KPIs: []KPISpec{{ID: "N01951"}}},
-		{KPIs: []KPISpec{{ID: "N0/1951", Indicator: "x"}}},
-		{KPIs: []KPISpec{{ID: "N01951", Indicator: "x", Gender: "X"}}},
-		{BaseURL: "ftp://kolada", KPIs: []KPISpec{{ID: "N01951", Indicator: "x"}}},
+		{KPIs: []config.KoladaKPI{{ID: "N01951"}}},
+		{KPIs: []config.KoladaKPI{{ID: "N0/1951", Indicator: "x"}}},
+		{KPIs: []config.KoladaKPI{{ID: "N01951", Indicator: "x", Gender: "X"}}},
+		{URL: "ftp://kolada", KPIs: []config.KoladaKPI{{ID: "N01951", Indicator: "x"}}},
 	} {
 		_, err := New(cfg, regions(t)).Collect(context.Background(), nil)
 		if domain.ErrorCode(err) != domain.CodeInvalid {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/clock/clocktest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
@@ -29,8 +30,8 @@ func TestCollectStoresGenderSplits(t *testing.T) {
 		_, _ = w.Write([]byte(doc))
 	}))
 	defer srv.Close()
-	spec := KPISpec{ID: "N03937", Indicator: "unemployment", From: 2024, Genders: []string{"K", "M"}}
-	c := New(Config{BaseURL: srv.URL + "/v3", KPIs: []KPISpec{spec}, MaxAttempts: 1}, regions(t),
+	spec := config.KoladaKPI{ID: "N03937", Indicator: "unemployment", From: 2024, Genders: []string{"K", "M"}}
+	c := New(config.Kolada{URL: srv.URL + "/v3", KPIs: []config.KoladaKPI{spec}, MaxAttempts: 1}, regions(t),
 		WithHTTPClient(srv.Client()), WithClock(clocktest.NewFakeClock(t0)), WithLogger(slog.New(slog.DiscardHandler)))
 	col, err := c.Collect(context.Background(), nil)
 	if err != nil {

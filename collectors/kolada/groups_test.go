@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/clock/clocktest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
@@ -45,7 +46,7 @@ func groupsServer(t *testing.T, page2 func(string) string) (*httptest.Server, *[
 }
 
 func groupsCollector(srv *httptest.Server) *Collector {
-	return New(Config{BaseURL: srv.URL + "/v3", MaxAttempts: 1}, nil, WithClock(clocktest.NewFakeClock(t0)), WithHTTPClient(srv.Client()), WithLogger(slog.New(slog.DiscardHandler)))
+	return New(config.Kolada{URL: srv.URL + "/v3", MaxAttempts: 1}, nil, WithClock(clocktest.NewFakeClock(t0)), WithHTTPClient(srv.Client()), WithLogger(slog.New(slog.DiscardHandler)))
 }
 
 func TestGroupsFollowsPages(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -35,7 +36,7 @@ func (c *Collector) Check(ctx context.Context) (domain.ConfigCheck, error) {
 	return out, nil
 }
 
-func checkSpec(ctx context.Context, meta *Dataset, spec TableSpec, metas *metaCache) []domain.CheckLine {
+func checkSpec(ctx context.Context, meta *Dataset, spec config.SCBTable, metas *metaCache) []domain.CheckLine {
 	var lines []domain.CheckLine
 	all := map[string]int{}
 	for _, r := range Resolve(meta, spec) {
@@ -90,7 +91,7 @@ func checkSpec(ctx context.Context, meta *Dataset, spec TableSpec, metas *metaCa
 	return append(lines, checkYears(ctx, meta, spec, metas, timeVar))
 }
 
-func checkYears(ctx context.Context, meta *Dataset, spec TableSpec, metas *metaCache, timeVar string) domain.CheckLine {
+func checkYears(ctx context.Context, meta *Dataset, spec config.SCBTable, metas *metaCache, timeVar string) domain.CheckLine {
 	want := fmt.Sprintf("%d–", spec.From)
 	if spec.To != 0 {
 		want += fmt.Sprint(spec.To)

@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/internal/httpx"
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
 // Collector fetches the configured SCB tables. One Collector holds one rate
 // limiter, so all its requests together stay within SCB's call limit.
 type Collector struct {
-	cfg     Config
+	cfg     config.SCB
 	regions *domain.Regions
 	base    string
 	lang    string
@@ -61,9 +62,9 @@ func WithBackoff(base, max time.Duration) Option {
 
 // New builds a collector. regions is the dashboard's code list: SCB
 // figures for codes outside it are skipped.
-func New(cfg Config, regions *domain.Regions, opts ...Option) *Collector {
+func New(cfg config.SCB, regions *domain.Regions, opts ...Option) *Collector {
 	c := &Collector{cfg: cfg, regions: regions, clock: httpx.RealClock{}, log: slog.Default(), http: &httpx.Client{}}
-	c.base = strings.TrimRight(cfg.BaseURL, "/")
+	c.base = strings.TrimRight(cfg.URL, "/")
 	if c.base == "" {
 		c.base = DefaultBaseURL
 	}
@@ -81,7 +82,7 @@ func New(cfg Config, regions *domain.Regions, opts ...Option) *Collector {
 	c.http.Limiter = c.limiter
 	c.http.Clock = c.clock
 	c.http.Logger = c.log
-	c.http.Timeout = cfg.Timeout
+	c.http.Timeout = cfg.Timeout.Std()
 	c.http.MaxAttempts = cfg.MaxAttempts
 	c.http.UserAgent = "svenskaindustrikommuner-dashboard (+scb collector)"
 	return c
@@ -178,7 +179,7 @@ func (c *Collector) collectTable(ctx context.Context, id string, seen map[string
 			return u, 0
 		}
 	}
-	var specs []TableSpec
+	var specs []config.SCBTable
 	for _, spec := range c.cfg.Tables {
 		if spec.ID != id {
 			continue
@@ -212,7 +213,7 @@ func (c *Collector) collectTable(ctx context.Context, id string, seen map[string
 // prepare resolves the spec's values against the metadata and applies
 // NewerThan. A spec with nothing newer than its final table comes back
 // with an empty ID: it has nothing to give this run.
-func (c *Collector) prepare(ctx context.Context, meta *Dataset, spec TableSpec, metas *metaCache) (TableSpec, error) {
+func (c *Collector) prepare(ctx context.Context, meta *Dataset, spec config.SCBTable, metas *metaCache) (config.SCBTable, error) {
 	if spec.NewerThan != "" {
 		final, err := metas.get(ctx, spec.NewerThan)
 		if err != nil {
@@ -223,7 +224,7 @@ func (c *Collector) prepare(ctx context.Context, meta *Dataset, spec TableSpec, 
 		}
 		if newestYear(meta, spec.Month) < spec.From || spec.To != 0 && spec.To < spec.From {
 			c.log.Info("scb: no year newer than the final table; nothing taken", "table", spec.ID, "indicator", spec.Indicator, "final", spec.NewerThan)
-			return TableSpec{Indicator: spec.Indicator}, nil
+			return config.SCBTable{Indicator: spec.Indicator}, nil
 		}
 	}
 	return resolveSpec(meta, spec)
@@ -231,9 +232,9 @@ func (c *Collector) prepare(ctx context.Context, meta *Dataset, spec TableSpec, 
 
 // groupByShape splits a table's specs into the groups one request serves,
 // in config order.
-func groupByShape(specs []TableSpec) [][]TableSpec {
+func groupByShape(specs []config.SCBTable) [][]config.SCBTable {
 	idx := map[string]int{}
-	var out [][]TableSpec
+	var out [][]config.SCBTable
 	for _, s := range specs {
 		k := shape(s)
 		i, ok := idx[k]
@@ -247,7 +248,7 @@ func groupByShape(specs []TableSpec) [][]TableSpec {
 	return out
 }
 
-func (c *Collector) collectGroup(ctx context.Context, meta *Dataset, specs []TableSpec, maxCells int, fetched time.Time, n *int) ([]domain.Observation, int, error) {
+func (c *Collector) collectGroup(ctx context.Context, meta *Dataset, specs []config.SCBTable, maxCells int, fetched time.Time, n *int) ([]domain.Observation, int, error) {
 	p, err := planFor(meta, specs, c.regions)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", indicators(specs), err)
@@ -288,7 +289,7 @@ func (c *Collector) collectGroup(ctx context.Context, meta *Dataset, specs []Tab
 	return out, skipped, nil
 }
 
-func indicators(specs []TableSpec) string {
+func indicators(specs []config.SCBTable) string {
 	names := make([]string, len(specs))
 	for i, s := range specs {
 		names[i] = s.Indicator
@@ -297,7 +298,7 @@ func indicators(specs []TableSpec) string {
 }
 
 // tableOrder lists each table id once, in config order.
-func tableOrder(specs []TableSpec) []string {
+func tableOrder(specs []config.SCBTable) []string {
 	seen := map[string]bool{}
 	var ids []string
 	for _, s := range specs {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/clock/clocktest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
@@ -45,7 +46,7 @@ func regionsFromMeta(t testing.TB, drop ...string) *domain.Regions {
 	return domain.NewRegions(list)
 }
 
-var populationSpec = TableSpec{ID: "TAB638", Indicator: "population", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 2023}
+var populationSpec = config.SCBTable{ID: "TAB638", Indicator: "population", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 2023}
 
 // fakeSCB serves the recorded answers; data answers come from dataFn so
 // each test can misbehave in its own way.
@@ -128,13 +129,13 @@ func newFake(t *testing.T) *fakeSCB {
 	}
 }
 
-func newCollector(t *testing.T, f *fakeSCB, clock *clocktest.FakeClock, regions *domain.Regions, cfg Config) (*Collector, func()) {
+func newCollector(t *testing.T, f *fakeSCB, clock *clocktest.FakeClock, regions *domain.Regions, cfg config.SCB) (*Collector, func()) {
 	srv := httptest.NewServer(f)
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = srv.URL + "/api/v2"
+	if cfg.URL == "" {
+		cfg.URL = srv.URL + "/api/v2"
 	}
 	if len(cfg.Tables) == 0 {
-		cfg.Tables = []TableSpec{populationSpec}
+		cfg.Tables = []config.SCBTable{populationSpec}
 	}
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = 3
@@ -163,7 +164,7 @@ func wantPopulation() []domain.Observation {
 func TestCollectPopulation(t *testing.T) {
 	f := newFake(t)
 	clock := clocktest.NewFakeClock(t0)
-	c, done := newCollector(t, f, clock, regionsFromMeta(t), Config{})
+	c, done := newCollector(t, f, clock, regionsFromMeta(t), config.SCB{})
 	defer done()
 	col, err := c.Collect(context.Background(), nil)
 	if err != nil {
@@ -206,7 +207,7 @@ func TestCollectPopulation(t *testing.T) {
 
 func TestCollectUnchangedTableIsNotFetched(t *testing.T) {
 	f := newFake(t)
-	c, done := newCollector(t, f, clocktest.NewFakeClock(t0), regionsFromMeta(t), Config{})
+	c, done := newCollector(t, f, clocktest.NewFakeClock(t0), regionsFromMeta(t), config.SCB{})
 	defer done()
 	col, err := c.Collect(context.Background(), map[string]time.Time{"TAB638": stamp638})
 	if err != nil {
@@ -312,7 +313,7 @@ func TestCollectFaults(t *testing.T) {
 				f.data = tt.data
 			}
 			clock := clocktest.NewFakeClock(t0)
-			c, done := newCollector(t, f, clock, regionsFromMeta(t, tt.drop...), Config{Timeout: tt.timeout})
+			c, done := newCollector(t, f, clock, regionsFromMeta(t, tt.drop...), config.SCB{Timeout: config.Duration(tt.timeout)})
 			defer done()
 			col, err := c.Collect(context.Background(), nil)
 			if err != nil {
@@ -357,7 +358,7 @@ func TestCollectStopsOnCancel(t *testing.T) {
 		cancel()
 		<-r.Context().Done() // the client must drop the request
 	}
-	c, done := newCollector(t, f, clocktest.NewFakeClock(t0), regionsFromMeta(t), Config{MaxAttempts: 5})
+	c, done := newCollector(t, f, clocktest.NewFakeClock(t0), regionsFromMeta(t), config.SCB{MaxAttempts: 5})
 	defer done()
 	col, err := c.Collect(ctx, nil)
 	<-reached
@@ -378,7 +379,7 @@ func TestCollectRateLimitAcrossRequests(t *testing.T) {
 	clock := clocktest.NewFakeClock(t0)
 	spec := populationSpec
 	spec.From = 2015
-	c, done := newCollector(t, f, clock, regionsFromMeta(t), Config{Tables: []TableSpec{spec}})
+	c, done := newCollector(t, f, clock, regionsFromMeta(t), config.SCB{Tables: []config.SCBTable{spec}})
 	defer done()
 	col, err := c.Collect(context.Background(), nil)
 	if err != nil {
@@ -409,14 +410,14 @@ func TestCollectRateLimitAcrossRequests(t *testing.T) {
 }
 
 func TestCollectRejectsBadConfig(t *testing.T) {
-	tests := []Config{
+	tests := []config.SCB{
 		{},
-		{Tables: []TableSpec{{ID: "", Indicator: "x"}}},
-		{Tables: []TableSpec{{ID: "TAB638"}}},
-		{Tables: []TableSpec{{ID: "TAB638", Indicator: "x", Select: map[string][]string{"Region": {"00"}}}}},
-		{Tables: []TableSpec{{ID: "TAB638", Indicator: "x", Select: map[string][]string{"Kon": {"1", "2"}}}}},
-		{Tables: []TableSpec{{ID: "TAB638", Indicator: "x", Sum: "Kon"}}},
-		{Tables: []TableSpec{{ID: "../x", Indicator: "x"}}},
+		{Tables: []config.SCBTable{{ID: "", Indicator: "x"}}},
+		{Tables: []config.SCBTable{{ID: "TAB638"}}},
+		{Tables: []config.SCBTable{{ID: "TAB638", Indicator: "x", Select: map[string][]string{"Region": {"00"}}}}},
+		{Tables: []config.SCBTable{{ID: "TAB638", Indicator: "x", Select: map[string][]string{"Kon": {"1", "2"}}}}},
+		{Tables: []config.SCBTable{{ID: "TAB638", Indicator: "x", Sum: "Kon"}}},
+		{Tables: []config.SCBTable{{ID: "../x", Indicator: "x"}}},
 	}
 	for i, cfg := range tests {
 		c := New(cfg, regionsFromMeta(t))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -17,7 +18,7 @@ import (
 // figure per region and period (after summing the Sum variable), so that
 // no two SCB cells can end up in one dashboard cell. Region codes the
 // dashboard does not know are skipped and returned.
-func extract(ds *Dataset, spec TableSpec, regions *domain.Regions, fetched time.Time) ([]domain.Observation, []string, error) {
+func extract(ds *Dataset, spec config.SCBTable, regions *domain.Regions, fetched time.Time) ([]domain.Observation, []string, error) {
 	l, err := layoutFor(ds, spec)
 	if err != nil {
 		return nil, nil, err
@@ -71,7 +72,7 @@ type answerLayout struct {
 // layoutFor checks the answer against the spec: the region and time
 // dimensions are there, every selected value is, only the Sum variable
 // has several, and the answer is whole.
-func layoutFor(ds *Dataset, spec TableSpec) (answerLayout, error) {
+func layoutFor(ds *Dataset, spec config.SCBTable) (answerLayout, error) {
 	l := answerLayout{regionK: -1, timeK: -1, sumK: -1, keep: make([][]bool, len(ds.Dimensions))}
 	timeVar := ds.TimeDim
 	if timeVar == "" {
@@ -112,7 +113,7 @@ func layoutFor(ds *Dataset, spec TableSpec) (answerLayout, error) {
 // keepFor marks the categories of one non-region, non-time dimension that
 // the spec selected (nil: all of them), refusing an answer that lacks a
 // selected value or has several values of a variable that is not summed.
-func keepFor(d *Dimension, spec TableSpec) ([]bool, error) {
+func keepFor(d *Dimension, spec config.SCBTable) ([]bool, error) {
 	want := spec.Select[d.ID]
 	var keep []bool
 	switch {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/svenskaindustrikommuner/dashboard/config"
 )
 
 func TestExtractRealTAB638Answer(t *testing.T) {
@@ -13,7 +15,7 @@ func TestExtractRealTAB638Answer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec := TableSpec{ID: "TAB638", Indicator: "ogifta_pojkar_0_ar", Select: map[string][]string{
+	spec := config.SCBTable{ID: "TAB638", Indicator: "ogifta_pojkar_0_ar", Select: map[string][]string{
 		"Civilstand": {"OG"}, "Alder": {"0"}, "Kon": {"1"}, "ContentsCode": {"BE0101N1"}}}
 	obs, unknown, err := extract(ds, spec, regionsFromMeta(t), t0)
 	if err != nil {
@@ -32,19 +34,19 @@ func TestExtractSum(t *testing.T) {
 	// Stockholms län 2024 as the sum of its 26 kommuner (real figures): SCB
 	// publishes the län total 2,473,307.
 	doc := string(fixture(t, "scb_constructed_sum_stockholm_2024_jsonstat2.json"))
-	spec := TableSpec{ID: "TAB638", Indicator: "population", Sum: "Delomrade", Select: map[string][]string{"Delomrade": {"*"}}}
+	spec := config.SCBTable{ID: "TAB638", Indicator: "population", Sum: "Delomrade", Select: map[string][]string{"Delomrade": {"*"}}}
 	tests := []struct {
 		name    string
 		doc     string
-		spec    TableSpec
+		spec    config.SCBTable
 		want    []float64
 		wantErr bool
 	}{
 		{"all parts", doc, spec, []float64{2473307}, false},
 		{"a missing part makes the sum missing", strings.Replace(doc, "50323", "null", 1), spec, nil, false},
 		{"a '..' part makes the sum missing", strings.Replace(doc, `"value": [`, `"status": {"3": ".."}, "value": [`, 1), spec, nil, false},
-		{"a part asked for is not in the answer", doc, TableSpec{ID: "TAB638", Indicator: "population", Sum: "Delomrade", Select: map[string][]string{"Delomrade": {"0114", "9999"}}}, nil, true},
-		{"several values without sum", doc, TableSpec{ID: "TAB638", Indicator: "population"}, nil, true},
+		{"a part asked for is not in the answer", doc, config.SCBTable{ID: "TAB638", Indicator: "population", Sum: "Delomrade", Select: map[string][]string{"Delomrade": {"0114", "9999"}}}, nil, true},
+		{"several values without sum", doc, config.SCBTable{ID: "TAB638", Indicator: "population"}, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
@@ -33,19 +34,19 @@ type plan struct {
 }
 
 // buildPlan resolves spec against the metadata and plans its request.
-func buildPlan(meta *Dataset, spec TableSpec, regions *domain.Regions) (plan, error) {
+func buildPlan(meta *Dataset, spec config.SCBTable, regions *domain.Regions) (plan, error) {
 	r, err := resolveSpec(meta, spec)
 	if err != nil {
 		return plan{}, err
 	}
-	return planFor(meta, []TableSpec{r}, regions)
+	return planFor(meta, []config.SCBTable{r}, regions)
 }
 
 // shape groups the specs of one table that one request can serve: the
 // same variables chosen and the same month. Specs of one shape differ only
 // in their values and years, so asking for the union and picking each
 // spec's cells out of the answer is exact.
-func shape(spec TableSpec) string {
+func shape(spec config.SCBTable) string {
 	vars := make([]string, 0, len(spec.Select))
 	for v := range spec.Select {
 		vars = append(vars, v)
@@ -60,7 +61,7 @@ func shape(spec TableSpec) string {
 // variable gets the union of their years; any other variable that SCB does
 // not let us leave out is selected if it has a single value, and is an
 // error otherwise; the rest are left out.
-func planFor(meta *Dataset, specs []TableSpec, regions *domain.Regions) (plan, error) {
+func planFor(meta *Dataset, specs []config.SCBTable, regions *domain.Regions) (plan, error) {
 	p := plan{cells: 1, timeVar: meta.TimeDim}
 	if p.timeVar == "" {
 		p.timeVar = "Tid"
@@ -115,7 +116,7 @@ func planFor(meta *Dataset, specs []TableSpec, regions *domain.Regions) (plan, e
 
 // unionCodes lists the codes any spec chose for d, in table order; "*"
 // stands for all of them.
-func unionCodes(d *Dimension, specs []TableSpec) []string {
+func unionCodes(d *Dimension, specs []config.SCBTable) []string {
 	want := map[string]bool{}
 	for _, s := range specs {
 		for _, c := range s.Select[d.ID] {
@@ -138,7 +139,7 @@ func unionCodes(d *Dimension, specs []TableSpec) []string {
 // selection; for several, "*" or "from(first year)" when all are
 // open-ended yearly ranges and their union runs to the table's newest
 // year, the explicit codes otherwise.
-func timeUnion(d *Dimension, specs []TableSpec) (Selection, int, error) {
+func timeUnion(d *Dimension, specs []config.SCBTable) (Selection, int, error) {
 	if len(specs) == 1 {
 		return timeSelection(d, specs[0])
 	}
@@ -177,7 +178,7 @@ func timeUnion(d *Dimension, specs []TableSpec) (Selection, int, error) {
 
 // timeCodes lists the time codes of d from spec.From to spec.To (for a
 // monthly spec: those of its month).
-func timeCodes(d *Dimension, spec TableSpec) ([]string, error) {
+func timeCodes(d *Dimension, spec config.SCBTable) ([]string, error) {
 	var codes []string
 	for _, c := range d.Codes {
 		var y int
@@ -222,7 +223,7 @@ func newestYear(meta *Dataset, month int) int {
 // timeSelection asks for the years from spec.From to spec.To:
 // "from(first year)" for an open-ended yearly range, the explicit codes
 // otherwise (bounded ranges and monthly tables).
-func timeSelection(d *Dimension, spec TableSpec) (Selection, int, error) {
+func timeSelection(d *Dimension, spec config.SCBTable) (Selection, int, error) {
 	codes, err := timeCodes(d, spec)
 	if err != nil {
 		return Selection{}, 0, err

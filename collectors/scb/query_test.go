@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/svenskaindustrikommuner/dashboard/config"
 )
 
 func metaTAB638(t *testing.T) *Dataset {
@@ -19,54 +21,54 @@ func TestBuildPlanTAB638(t *testing.T) {
 	meta := metaTAB638(t)
 	tests := []struct {
 		name    string
-		spec    TableSpec
+		spec    config.SCBTable
 		drop    []string
 		want    string // the one request body
 		wantErr string
 	}{
 		{
 			name: "eliminable variables left out, years from 2022",
-			spec: TableSpec{ID: "TAB638", Indicator: "population", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 2022},
+			spec: config.SCBTable{ID: "TAB638", Indicator: "population", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 2022},
 			want: `{"selection":[{"variableCode":"Region","valueCodes":[REGIONS]},{"variableCode":"ContentsCode","valueCodes":["BE0101N1"]},{"variableCode":"Tid","valueCodes":["from(2022)"]}]}`,
 		},
 		{
 			name: "configured eliminable variable is selected, all years",
-			spec: TableSpec{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}, "Kon": {"2"}}},
+			spec: config.SCBTable{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}, "Kon": {"2"}}},
 			want: `{"selection":[{"variableCode":"Region","valueCodes":[REGIONS]},{"variableCode":"Kon","valueCodes":["2"]},{"variableCode":"ContentsCode","valueCodes":["BE0101N1"]},{"variableCode":"Tid","valueCodes":["*"]}]}`,
 		},
 		{
 			name: "From before the first year asks for all",
-			spec: TableSpec{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 1900},
+			spec: config.SCBTable{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 1900},
 			want: `{"selection":[{"variableCode":"Region","valueCodes":[REGIONS]},{"variableCode":"ContentsCode","valueCodes":["BE0101N1"]},{"variableCode":"Tid","valueCodes":["*"]}]}`,
 		},
 		{
 			name: "bounded years are listed",
-			spec: TableSpec{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 2017, To: 2019},
+			spec: config.SCBTable{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 2017, To: 2019},
 			want: `{"selection":[{"variableCode":"Region","valueCodes":[REGIONS]},{"variableCode":"ContentsCode","valueCodes":["BE0101N1"]},{"variableCode":"Tid","valueCodes":["2017","2018","2019"]}]}`,
 		},
 		{
 			name:    "non-eliminable variable with several values must be configured",
-			spec:    TableSpec{ID: "TAB638", Indicator: "x"},
+			spec:    config.SCBTable{ID: "TAB638", Indicator: "x"},
 			wantErr: "ContentsCode may not be left out",
 		},
 		{
 			name:    "unknown value code",
-			spec:    TableSpec{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N9"}}},
+			spec:    config.SCBTable{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N9"}}},
 			wantErr: `no value "BE0101N9"`,
 		},
 		{
 			name:    "unknown variable",
-			spec:    TableSpec{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}, "SNI2007": {"B+C"}}},
+			spec:    config.SCBTable{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}, "SNI2007": {"B+C"}}},
 			wantErr: "SNI2007 is not in the table",
 		},
 		{
 			name:    "no year from From",
-			spec:    TableSpec{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 2030},
+			spec:    config.SCBTable{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 2030},
 			wantErr: "no year from 2030",
 		},
 		{
 			name:    "monthly spec on a yearly table",
-			spec:    TableSpec{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, Month: 11},
+			spec:    config.SCBTable{ID: "TAB638", Indicator: "x", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, Month: 11},
 			wantErr: "no *M11 code",
 		},
 	}
@@ -152,11 +154,11 @@ func TestQueriesSplitByCellLimit(t *testing.T) {
 
 func TestMonthlyTimeSelection(t *testing.T) {
 	d := Dimension{ID: "Tid", Codes: []string{"2019M11", "2020M10", "2020M11", "2021M11", "2021M12"}}
-	s, n, err := timeSelection(&d, TableSpec{Month: 11, From: 2020})
+	s, n, err := timeSelection(&d, config.SCBTable{Month: 11, From: 2020})
 	if err != nil || n != 2 || strings.Join(s.ValueCodes, ",") != "2020M11,2021M11" {
 		t.Errorf("got %v %d %v", s, n, err)
 	}
-	if _, _, err := timeSelection(&d, TableSpec{Month: 11, From: 2022}); err == nil || !strings.Contains(err.Error(), "no *M11 code") {
+	if _, _, err := timeSelection(&d, config.SCBTable{Month: 11, From: 2022}); err == nil || !strings.Contains(err.Error(), "no *M11 code") {
 		t.Errorf("err = %v", err)
 	}
 	for code, want := range map[string]int{"2024M11": 2024, "2024M10": 0, "2024": 0, "24M11": 0, "2024M1": 0} {

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/svenskaindustrikommuner/dashboard/config"
 )
 
 // Resolution is what the table's metadata says about one wanted value of a
@@ -68,7 +70,7 @@ func (e *ResolveError) Swedish() string {
 // Resolve looks up every value spec.Select names in the table's metadata.
 // "*" resolves to every code of the variable. The result is in variable
 // order of the table, then in the order the spec lists the values.
-func Resolve(meta *Dataset, spec TableSpec) []Resolution {
+func Resolve(meta *Dataset, spec config.SCBTable) []Resolution {
 	vars := make([]string, 0, len(spec.Select))
 	for v := range spec.Select {
 		vars = append(vars, v)
@@ -201,7 +203,7 @@ func distance(a, b string) int {
 // resolveSpec returns spec with every value of Select replaced by the
 // table's code ("*" is kept: it means every code), or the first value that
 // could not be resolved.
-func resolveSpec(meta *Dataset, spec TableSpec) (TableSpec, error) {
+func resolveSpec(meta *Dataset, spec config.SCBTable) (config.SCBTable, error) {
 	out := spec
 	out.Select = make(map[string][]string, len(spec.Select))
 	for _, r := range Resolve(meta, spec) {

@@ -3,6 +3,8 @@ package scb
 import (
 	"strings"
 	"testing"
+
+	"github.com/svenskaindustrikommuner/dashboard/config"
 )
 
 // sectorMeta is TAB2597's ArbetsSektor as the evidence describes it
@@ -40,7 +42,7 @@ func TestResolveByCodeOrLabel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rs := Resolve(meta, TableSpec{Select: map[string][]string{"ArbetsSektor": {tt.want}}})
+			rs := Resolve(meta, config.SCBTable{Select: map[string][]string{"ArbetsSektor": {tt.want}}})
 			if len(rs) != 1 {
 				t.Fatalf("resolutions %+v", rs)
 			}
@@ -55,16 +57,16 @@ func TestResolveByCodeOrLabel(t *testing.T) {
 			}
 		})
 	}
-	rs := Resolve(meta, TableSpec{Select: map[string][]string{"Sektor": {"010"}}})
+	rs := Resolve(meta, config.SCBTable{Select: map[string][]string{"Sektor": {"010"}}})
 	if len(rs) != 1 || !rs[0].NoVariable || !strings.Contains(rs[0].Err().Error(), "ArbetsSektor, Region, Tid") {
 		t.Errorf("unknown variable: %+v", rs)
 	}
 	// resolveSpec turns labels into codes and refuses two names for one value.
-	spec, err := resolveSpec(meta, TableSpec{Select: map[string][]string{"ArbetsSektor": {"staten"}}})
+	spec, err := resolveSpec(meta, config.SCBTable{Select: map[string][]string{"ArbetsSektor": {"staten"}}})
 	if err != nil || strings.Join(spec.Select["ArbetsSektor"], ",") != "0X1" {
 		t.Errorf("resolved %v, %v", spec.Select, err)
 	}
-	if _, err := resolveSpec(meta, TableSpec{Select: map[string][]string{"ArbetsSektor": {"0X1", "staten"}}}); err == nil {
+	if _, err := resolveSpec(meta, config.SCBTable{Select: map[string][]string{"ArbetsSektor": {"0X1", "staten"}}}); err == nil {
 		t.Error("one value named twice was accepted")
 	}
 }

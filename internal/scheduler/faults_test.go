@@ -17,6 +17,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/collectors/kolada"
 	"github.com/svenskaindustrikommuner/dashboard/collectors/scb"
 	"github.com/svenskaindustrikommuner/dashboard/collectors/scb/scbtest"
+	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlstore"
@@ -123,9 +124,9 @@ type rig struct {
 
 func newRig(t *testing.T, timeout time.Duration) *rig {
 	r := &rig{t: t, clock: newFakeClock(t0), store: openStore(t), scbPop: recorded(t, "scb_constructed_TAB638_population_jsonstat2.json")}
-	config, meta := recorded(t, "scb_v2_config.json"), recorded(t, "scb_v2_TAB638_metadata.json")
+	apiCfg, meta := recorded(t, "scb_v2_config.json"), recorded(t, "scb_v2_TAB638_metadata.json")
 	mux := http.NewServeMux()
-	mux.Handle("GET /api/v2/config", body(config))
+	mux.Handle("GET /api/v2/config", body(apiCfg))
 	mux.Handle("GET /api/v2/tables/TAB638/metadata", body(meta))
 	mux.Handle("POST /api/v2/tables/TAB638/data", &r.scbData)
 	mux.HandleFunc("GET /v3/data/kpi/N01951/year/2023,2024", func(w http.ResponseWriter, req *http.Request) {
@@ -144,16 +145,16 @@ func newRig(t *testing.T, timeout time.Duration) *rig {
 
 	cfg := shipped(t)
 	regions := cfg.RegionIndex()
-	r.scbColl = scb.New(scb.Config{
-		BaseURL:     r.srv.URL + "/api/v2",
-		Tables:      []scb.TableSpec{{ID: "TAB638", Indicator: "population", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 2023}},
-		Timeout:     timeout,
+	r.scbColl = scb.New(config.SCB{
+		URL:         r.srv.URL + "/api/v2",
+		Tables:      []config.SCBTable{{ID: "TAB638", Indicator: "population", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: 2023}},
+		Timeout:     config.Duration(timeout),
 		MaxAttempts: 2,
 	}, regions, scb.WithHTTPClient(r.srv.Client()), scb.WithClock(r.clock), scb.WithLogger(discard), scb.WithBackoff(time.Second, 10*time.Second))
-	r.koladaColl = kolada.New(kolada.Config{
-		BaseURL:     r.srv.URL + "/v3",
-		KPIs:        []kolada.KPISpec{{ID: "N01951", Indicator: "population", From: 2023}},
-		Timeout:     timeout,
+	r.koladaColl = kolada.New(config.Kolada{
+		URL:         r.srv.URL + "/v3",
+		KPIs:        []config.KoladaKPI{{ID: "N01951", Indicator: "population", From: 2023}},
+		Timeout:     config.Duration(timeout),
 		MaxAttempts: 2,
 	}, regions, kolada.WithHTTPClient(r.srv.Client()), kolada.WithClock(r.clock), kolada.WithLogger(discard), kolada.WithBackoff(time.Second, 10*time.Second))
 	s, err := New(Config{
