@@ -803,3 +803,33 @@ func TestMemoOncePerVersion(t *testing.T) {
 		}
 	}
 }
+
+// failingReader fails for one indicator and serves the rest.
+type failingReader struct {
+	memReader
+	fail string
+}
+
+func (f *failingReader) Observations(ctx context.Context, flt domain.Filter) ([]domain.Observation, error) {
+	if len(flt.Indicators) > 0 && flt.Indicators[0] == f.fail {
+		return nil, fmt.Errorf("lost the connection reading %s", f.fail)
+	}
+	return f.memReader.Observations(ctx, flt)
+}
+
+// TestCompareFailsWhenTheDenominatorCannotBeRead: per 1 000 needs the
+// population and share all employed; when that table cannot be read the
+// page gets the error, not a ranking with every figure missing.
+func TestCompareFailsWhenTheDenominatorCannotBeRead(t *testing.T) {
+	env, _, _ := setup(t)
+	for _, tt := range []struct {
+		m    derive.Measure
+		fail string
+	}{{derive.MeasurePer1000, "population"}, {derive.MeasureShare, "employed_day"}} {
+		d := NewData(&failingReader{memReader: memReader{version: 1}, fail: tt.fail}, env.Catalogue, 0)
+		_, err := Compare(context.Background(), env, d, CompareParams{Indicator: "industrial_jobs", Measure: tt.m})
+		if err == nil || !strings.Contains(err.Error(), "lost the connection reading "+tt.fail) {
+			t.Errorf("%s with %s unreadable: err = %v", tt.m, tt.fail, err)
+		}
+	}
+}
