@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"net"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/bundled"
@@ -22,7 +24,18 @@ func init() {
 // dataPoll bounds how long another instance's write may take to show here.
 const dataPoll = time.Second
 
+// defaultMemoryLimit is the Go runtime's soft memory limit for serve when
+// GOMEMLIMIT is not set. Two 1,000,000-cell uploads parsed at once
+// (upload.max_parallel) otherwise let garbage pile up to ~760 MB RSS; with
+// this limit the collector runs earlier and four parallel uploads peak
+// under 600 MB (docs/benchmarks.md). It is soft: a larger live heap is
+// still allowed, only collected more often.
+const defaultMemoryLimit = 400 << 20
+
 func serve(ctx context.Context, a *app, args []string) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	cfgPath := configFlag(fs)

@@ -19,6 +19,7 @@
 //	    starts the built dashboard binary on a fresh data directory and
 //	    times the first 200 answer of "/".
 //	loadtest -mode upload [-n 5]
+//	loadtest -mode uploads -bin PATH [-n 4]   (server peak RSS, n parallel API uploads)
 //	    writes a 1,000,000-cell workbook, then reads it in separate
 //	    processes with collectors/excel and with excelize's raw streaming
 //	    rows; prints cells/s, the ratio and each process's peak RSS.
@@ -66,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
-	fs.StringVar(&o.mode, "mode", "http", "http, serve, refresh, coldstart, upload")
+	fs.StringVar(&o.mode, "mode", "http", "http, serve, refresh, coldstart, upload, uploads")
 	fs.StringVar(&o.dataset, "dataset", "members", "synthetic dataset: members (26×30×6), members20 (26×30×20) or all (290×50×50)")
 	fs.StringVar(&o.url, "url", "", "http: drive this server instead of starting one (it must serve the same synthetic dataset)")
 	fs.StringVar(&o.db, "db", "", "http/serve: an empty database URL to seed instead of a temporary SQLite file")
@@ -96,6 +97,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runColdStart(ctx, o, stdout)
 	case "upload":
 		return runUpload(ctx, o, stdout)
+	case "uploads":
+		return runUploads(ctx, o, stdout)
 	case "upload-read":
 		return runUploadRead(o, stdout)
 	}
