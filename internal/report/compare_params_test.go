@@ -833,3 +833,38 @@ func TestCompareFailsWhenTheDenominatorCannotBeRead(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeOfDifferenceAndTruncate: for an indicator whose change is a
+// difference (a share without the change measure: percentage points),
+// the change is now − then over a positive period and missing otherwise;
+// an echoed value is cut only beyond its limit.
+func TestChangeOfDifferenceAndTruncate(t *testing.T) {
+	pe := domain.Indicator{ID: "andel", Unit: "%", Measures: []string{"absolut"}}
+	if u := ChangeUnit(pe); u != "p.e." {
+		t.Fatalf("change unit %q, want p.e.", u)
+	}
+	s := derive.Series{2019: 40.5, 2023: 41, 2024: 42.5}
+	tests := []struct {
+		year, period int
+		want         *float64
+	}{
+		{2024, 1, ptr(1.5, true)},
+		{2024, 5, ptr(2, true)},
+		{2024, 0, nil},
+		{2024, 2, nil}, // no 2022
+	}
+	for _, tt := range tests {
+		got := changeOf(pe, s, tt.year, tt.period)
+		if (got == nil) != (tt.want == nil) || (got != nil && !near(*got, *tt.want)) {
+			t.Errorf("change %d over %d = %v, want %v", tt.year, tt.period, deref(got), deref(tt.want))
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		want string
+	}{{strings.Repeat("ä", 40), strings.Repeat("ä", 40)}, {strings.Repeat("ä", 41), strings.Repeat("ä", 40) + "…"}} {
+		if got := truncateRunes(tt.in, 40); got != tt.want {
+			t.Errorf("truncateRunes(%d runes) = %q", len([]rune(tt.in)), got)
+		}
+	}
+}
