@@ -58,6 +58,12 @@ func (p *printer) preview(file string, res excel.Result, d domain.Diff) {
 		p.line(fmt.Sprintf("  %s %s, %s, %d: %s → %s [%s]%s", c.Key.Municipality, p.regions.Name(c.Key.Municipality),
 			c.Key.Indicator, c.Key.Year, old, numfmt.Number(c.New, -1), kindName(c.Kind), from))
 	}
+	if len(res.Warnings) > 0 {
+		p.line("Varningar (blad, rad, kolumn: värde – varning):")
+		for _, r := range res.Warnings {
+			p.line(fmt.Sprintf("  %s, rad %s, kolumn %s: %s – %s", r.Sheet, strconv.Itoa(r.Row), r.Column, strconv.Quote(r.Value), r.Reason))
+		}
+	}
 	if len(res.Rejects) > 0 {
 		p.line("Avvisade rader (blad, rad, kolumn: värde – orsak):")
 		for _, r := range res.Rejects {

@@ -22,7 +22,9 @@ type builder struct {
 	dropped map[int]bool
 	seen    map[domain.Key]seenCell
 	rejects []rejectEntry
-	sheets  []SheetInfo
+	// warnings are cells read with a caveat (Result.Warnings).
+	warnings []Reject
+	sheets   []SheetInfo
 	// colNames names columns per sheet (letters, or CSV header text).
 	colNames []func(int) string
 
@@ -109,6 +111,12 @@ func (b *builder) addSheet(name string, colName func(int) string) int {
 	b.sheets = append(b.sheets, SheetInfo{Name: name})
 	b.colNames = append(b.colNames, colName)
 	return len(b.sheets) - 1
+}
+
+// warn notes a cell that was read but deserves a look (a formula's stored
+// result); it is not a reject.
+func (b *builder) warn(sheet, row, _ int, col, value, reason string) {
+	b.warnings = append(b.warnings, Reject{Sheet: b.sheets[sheet].Name, Row: row, Column: col, Value: truncate(value, 200), Reason: reason})
 }
 
 func (b *builder) reject(sheet, row, colIdx int, col, value, reason string) {
@@ -272,5 +280,5 @@ func (b *builder) result() Result {
 	for i, r := range b.rejects {
 		rej[i] = r.Reject
 	}
-	return Result{Observations: obs, Rejects: rej, Sheets: b.sheets}
+	return Result{Observations: obs, Rejects: rej, Warnings: b.warnings, Sheets: b.sheets}
 }

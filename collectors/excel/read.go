@@ -80,7 +80,11 @@ type SheetInfo struct {
 type Result struct {
 	Observations []domain.Observation
 	Rejects      []Reject
-	Sheets       []SheetInfo
+	// Warnings are cells that were read but deserve a look before the
+	// import is confirmed: formula cells, whose figure is Excel's last
+	// computed result. Same shape as a reject.
+	Warnings []Reject
+	Sheets   []SheetInfo
 }
 
 // Read parses an uploaded .xlsx or CSV file. The format is decided by the

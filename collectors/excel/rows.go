@@ -82,7 +82,7 @@ func (p *sheetParser) longRow(n int, cells []string) {
 	yt := cellAt(cells, p.yearCol)
 	anyValue := false
 	for _, vc := range p.valCols {
-		if !isMissing(cellAt(cells, vc.col)) {
+		if !isMissing(cellAt(cells, vc.col)) || p.formulaWithoutResult(vc.col) {
 			anyValue = true
 			break
 		}
@@ -147,9 +147,26 @@ func (p *sheetParser) hasGenericValue() bool {
 	return false
 }
 
+// formulaWithoutResult reports a formula cell in col of the current row
+// for which Excel stored no result: excelize reads it as empty, but it is
+// not a missing figure.
+func (p *sheetParser) formulaWithoutResult(col int) bool {
+	stored, formula := p.formulas[col]
+	return formula && !stored
+}
+
 // value turns one figure cell into an observation, a missing count or a
-// reject.
+// reject; a formula's stored result is read with a warning.
 func (p *sheetParser) value(n, col int, code, ind string, year int, text string) {
+	stored, formula := p.formulas[col]
+	if formula && !stored {
+		p.b.reject(p.idx, n, col, p.colName(col), text, "Cellen är en formel utan sparat resultat. Öppna filen i Excel, låt den räkna och spara den igen, eller skriv in talet")
+		return
+	}
+	if formula {
+		// The figure is Excel's last computed result, not recomputed here.
+		defer p.b.warn(p.idx, n, col, p.colName(col), text, "Cellen är en formel: Excels senast beräknade värde används")
+	}
 	if isMissing(text) {
 		p.info().Missing++
 		return
@@ -212,7 +229,7 @@ func (p *sheetParser) wideRow(n int, cells []string) {
 			p.b.onValueCell(valueCell{Sheet: p.info().Name, Row: n, Column: p.colName(yc.col),
 				Region: cellAt(cells, max(p.codeCol, p.nameCol)), Year: yc.year, Text: t})
 		}
-		if !isMissing(t) {
+		if !isMissing(t) || p.formulaWithoutResult(yc.col) {
 			anyValue = true
 		}
 	}

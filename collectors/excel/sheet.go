@@ -65,6 +65,9 @@ type sheetParser struct {
 	// pct lists the current row's number cells formatted as percentages
 	// (.xlsx only; set by the sheet reader before each row).
 	pct []percentCol
+	// formulas are the current row's formula cells, column → whether a
+	// result is stored (.xlsx only; nil for most rows).
+	formulas map[int]bool
 }
 
 func newSheetParser(b *builder, name string, isCSV bool) *sheetParser {

@@ -1,11 +1,14 @@
 package excel
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // sheetXMLError says where a worksheet part stops being readable:
@@ -29,13 +32,16 @@ func (e *sheetXMLError) Unwrap() error { return e.err }
 // and lose the rest without a word. A part is accepted only when it is
 // well-formed to its last byte, its elements nest, a worksheet closes its sheetData, and
 // it has no DOCTYPE (OOXML never has one; it is how entity tricks start).
-func checkSheetXML(parts xlsxParts, part string) error {
+//
+// On the way it notes the formula cells (formulaCells): excelize gives a
+// formula's last result as Excel stored it, or nothing when none is stored.
+func checkSheetXML(parts xlsxParts, part string) (formulaCells, error) {
 	dec, closer, ok, err := parts.decoder(part)
 	if err != nil {
-		return &sheetXMLError{err: err}
+		return nil, &sheetXMLError{err: err}
 	}
 	if !ok {
-		return &sheetXMLError{err: fmt.Errorf("worksheet part %q missing", part)}
+		return nil, &sheetXMLError{err: fmt.Errorf("worksheet part %q missing", part)}
 	}
 	defer func() { _ = closer.Close() }()
 	var (
@@ -44,6 +50,10 @@ func checkSheetXML(parts xlsxParts, part string) error {
 		rowNum    int // number of the row being read
 		root      string
 		sheetData bool
+		formulas  formulaCells
+		cell      formulaCell // the cell being read
+		cellCol   int         // its column, 0-based
+		inValue   bool
 	)
 	for {
 		tok, err := dec.RawToken()
@@ -51,30 +61,54 @@ func checkSheetXML(parts xlsxParts, part string) error {
 			break
 		}
 		if err != nil {
-			return &sheetXMLError{afterRow: lastRow, err: err}
+			return nil, &sheetXMLError{afterRow: lastRow, err: err}
 		}
 		switch t := tok.(type) {
 		case xml.Directive:
-			return &sheetXMLError{afterRow: lastRow, err: errors.New("DOCTYPE or other directive in a worksheet")}
+			return nil, &sheetXMLError{afterRow: lastRow, err: errors.New("DOCTYPE or other directive in a worksheet")}
 		case xml.StartElement:
 			if root == "" {
 				root = t.Name.Local
 			}
 			open = append(open, t.Name)
-			if t.Name.Local == "row" {
+			switch t.Name.Local {
+			case "row":
 				rowNum = lastRow + 1
 				if r, ok := attr(t.Attr, "r"); ok {
 					if n, err := strconv.Atoi(r); err == nil {
 						rowNum = n
 					}
 				}
+				cellCol = -1
+			case "c":
+				cellCol++
+				if r, ok := attr(t.Attr, "r"); ok {
+					if c, _, err := excelize.CellNameToCoordinates(r); err == nil {
+						cellCol = c - 1
+					}
+				}
+				cell = formulaCell{}
+			case "f":
+				cell.formula = true
+			case "v":
+				inValue = true
+			}
+		case xml.CharData:
+			if inValue && len(bytes.TrimSpace(t)) > 0 {
+				cell.value = true
 			}
 		case xml.EndElement:
 			if len(open) == 0 || open[len(open)-1] != t.Name {
-				return &sheetXMLError{afterRow: lastRow, err: fmt.Errorf("element </%s> does not close the open one", t.Name.Local)}
+				return nil, &sheetXMLError{afterRow: lastRow, err: fmt.Errorf("element </%s> does not close the open one", t.Name.Local)}
 			}
 			open = open[:len(open)-1]
 			switch t.Name.Local {
+			case "v":
+				inValue = false
+			case "c":
+				if cell.formula {
+					formulas = formulas.add(rowNum, cellCol, cell.value)
+				}
 			case "row":
 				lastRow = rowNum
 			case "sheetData":
@@ -83,12 +117,33 @@ func checkSheetXML(parts xlsxParts, part string) error {
 		}
 	}
 	if len(open) > 0 {
-		return &sheetXMLError{afterRow: lastRow, err: fmt.Errorf("part ends inside <%s>", open[len(open)-1].Local)}
+		return nil, &sheetXMLError{afterRow: lastRow, err: fmt.Errorf("part ends inside <%s>", open[len(open)-1].Local)}
 	}
 	if root == "worksheet" && !sheetData {
-		return &sheetXMLError{afterRow: lastRow, err: errors.New("no sheetData element")}
+		return nil, &sheetXMLError{afterRow: lastRow, err: errors.New("no sheetData element")}
 	}
-	return nil
+	return formulas, nil
+}
+
+// formulaCell is what the reader needs of a formula cell: that it is one,
+// and whether Excel stored its last result.
+type formulaCell struct {
+	formula, value bool
+}
+
+// formulaCells maps row → column (0-based) → whether the formula there has
+// a stored result; nil when the sheet has no formulas, the common case.
+type formulaCells map[int]map[int]bool
+
+func (f formulaCells) add(row, col int, value bool) formulaCells {
+	if f == nil {
+		f = formulaCells{}
+	}
+	if f[row] == nil {
+		f[row] = map[int]bool{}
+	}
+	f[row][col] = value
+	return f
 }
 
 // brokenSheet is the refusal for a sheet that could not be read to its end.

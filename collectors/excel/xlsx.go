@@ -105,7 +105,8 @@ func readSheet(f *excelize.File, name string, b *builder, fmts workbookFormats) 
 	if !ok {
 		return brokenSheet(name, fmt.Errorf("no worksheet part"))
 	}
-	if err := checkSheetXML(fmts.parts, part); err != nil {
+	formulas, err := checkSheetXML(fmts.parts, part)
+	if err != nil {
 		return brokenSheet(name, err)
 	}
 	rows, err := f.Rows(name)
@@ -139,6 +140,7 @@ func readSheet(f *excelize.File, name string, b *builder, fmts workbookFormats) 
 					fmt.Errorf("sheet %q formats: %w", name, err))
 			}
 		}
+		p.formulas = formulas[n]
 		if err := p.row(n, cells); err != nil {
 			return err
 		}

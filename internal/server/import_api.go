@@ -76,7 +76,9 @@ type apiPreview struct {
 	// then needs accept_large_changes=true.
 	LargeChanges []apiChange `json:"large_changes"`
 	Rejects      []apiReject `json:"rejects"`
-	Sheets       []apiSheet  `json:"sheets"`
+	// Warnings are cells read with a caveat (a formula's stored result).
+	Warnings []apiReject `json:"warnings"`
+	Sheets   []apiSheet  `json:"sheets"`
 }
 
 func toAPIRejects(rs []excel.Reject) []apiReject {
@@ -104,7 +106,7 @@ func (s *Server) apiPreviewOf(c *fiber.Ctx, pi domain.PendingImport, p *importPa
 	return apiPreview{ID: pi.ID, FileName: p.FileName, User: pi.UserName, ExpiresAt: pi.ExpiresAt, Figures: len(p.Observations),
 		NeedsIndicator: p.needsIndicator(), DiffHash: diffHash(diff), Diff: toAPIDiff(diff),
 		LargeChanges: toAPIDiff(domain.Diff{Changes: domain.LargeChanges(diff, s.deps.Env.Catalogue)}).Changes,
-		Rejects:      toAPIRejects(p.Rejects), Sheets: toAPISheets(p.Sheets)}, nil
+		Rejects:      toAPIRejects(p.Rejects), Warnings: toAPIRejects(p.Warnings), Sheets: toAPISheets(p.Sheets)}, nil
 }
 
 func noStore(c *fiber.Ctx) { c.Set(fiber.HeaderCacheControl, "no-store") }

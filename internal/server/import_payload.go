@@ -29,6 +29,7 @@ type importPayload struct {
 	ImportedAt   time.Time            `json:"imported_at"`
 	Observations []domain.Observation `json:"observations"`
 	Rejects      []excel.Reject       `json:"rejects"`
+	Warnings     []excel.Reject       `json:"warnings,omitempty"`
 	Sheets       []excel.SheetInfo    `json:"sheets"`
 	// File is the upload itself, kept only while a sheet still needs an
 	// indicator, so that choosing one re-reads exactly the same bytes. It is
@@ -89,7 +90,7 @@ func (s *Server) readUpload(data []byte, fileName, indicator string, at time.Tim
 		return nil, err
 	}
 	p := &importPayload{FileName: fileName, Indicator: indicator, ImportedAt: at,
-		Observations: res.Observations, Rejects: res.Rejects, Sheets: res.Sheets}
+		Observations: res.Observations, Rejects: res.Rejects, Warnings: res.Warnings, Sheets: res.Sheets}
 	if p.needsIndicator() {
 		p.File = data
 	}

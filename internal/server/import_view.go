@@ -122,8 +122,10 @@ type previewContent struct {
 	Changes                      []changeRow
 	HiddenChanges                int
 	// LargeChanges are the warnings the analyst must tick before confirming.
-	LargeChanges               []changeRow
-	Rejects                    []excel.Reject
+	LargeChanges []changeRow
+	Rejects      []excel.Reject
+	// CellWarnings are cells read with a caveat (formula results).
+	CellWarnings               []excel.Reject
 	RejectCount, HiddenRejects int
 	Sheets                     []sheetRow
 	NeedsIndicator             bool
@@ -167,6 +169,10 @@ func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff dom
 	}
 	for _, c := range domain.LargeChanges(diff, env.Catalogue) {
 		v.LargeChanges = append(v.LargeChanges, s.changeRowOf(c))
+	}
+	v.CellWarnings = p.Warnings
+	if len(v.CellWarnings) > maxShownRejects {
+		v.CellWarnings = v.CellWarnings[:maxShownRejects]
 	}
 	v.Rejects = p.Rejects
 	if len(v.Rejects) > maxShownRejects {
