@@ -868,3 +868,29 @@ func TestChangeOfDifferenceAndTruncate(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileNotesByYearIndex: the per-year notes answer for every year
+// index in range, the first and last included, and nothing outside it.
+func TestProfileNotesByYearIndex(t *testing.T) {
+	pi := ProfileIndicator{MedianN: []int{3, 11, 10}, GroupSize: 11, CountySummed: []bool{true, false, true}, RiketSummed: []bool{true, false, true}}
+	want := Aggregate{N: 3, Of: 11}.CountNote()
+	if want == "" {
+		t.Fatal("3 of 11 has no count note")
+	}
+	last := Aggregate{N: 10, Of: 11}.CountNote()
+	tests := []struct {
+		j                     int
+		median, county, riket string
+	}{
+		{-1, "", "", ""},
+		{0, want, "summa av kommunerna", "summa av kommunerna"},
+		{1, "", "", ""},
+		{2, last, "summa av kommunerna", "summa av kommunerna"},
+		{3, "", "", ""},
+	}
+	for _, tt := range tests {
+		if m, c, r := pi.MedianNote(tt.j), pi.CountyNote(tt.j), pi.RiketNote(tt.j); m != tt.median || c != tt.county || r != tt.riket {
+			t.Errorf("year index %d: %q %q %q, want %q %q %q", tt.j, m, c, r, tt.median, tt.county, tt.riket)
+		}
+	}
+}
