@@ -894,3 +894,29 @@ func TestProfileNotesByYearIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileSummaryWithASingleYear: a municipality whose only figure is
+// in the table's first (and only) year still gets its summary row.
+func TestProfileSummaryWithASingleYear(t *testing.T) {
+	env, _, _ := setup(t)
+	at := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	var obs []domain.Observation
+	for i, c := range env.Members {
+		obs = append(obs, domain.Observation{Municipality: c, Indicator: "population", Year: 2024, Value: float64(1000 * (i + 1)),
+			Source: domain.Source{Kind: domain.SourceUpload, Ref: "ett-år.xlsx", BatchID: 1, FetchedAt: at}})
+	}
+	d := NewData(&memReader{obs: obs, version: 1}, env.Catalogue, 0)
+	v, err := Profile(context.Background(), env, d, env.Members[0], Group{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range v.Summary {
+		if r.Indicator.ID == "population" {
+			if r.Year != 2024 || r.Value == nil || *r.Value != 1000 || r.Rank != len(env.Members) {
+				t.Errorf("summary row %+v", r)
+			}
+			return
+		}
+	}
+	t.Errorf("no population row in the summary %+v", v.Summary)
+}
