@@ -44,85 +44,117 @@ func checkSheetXML(parts xlsxParts, part string) (formulaCells, error) {
 		return nil, &sheetXMLError{err: fmt.Errorf("worksheet part %q missing", part)}
 	}
 	defer func() { _ = closer.Close() }()
-	var (
-		open      []xml.Name
-		lastRow   int // number of the last row closed
-		rowNum    int // number of the row being read
-		root      string
-		sheetData bool
-		formulas  formulaCells
-		cell      formulaCell // the cell being read
-		cellCol   int         // its column, 0-based
-		inValue   bool
-	)
+	var sc sheetScan
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, &sheetXMLError{afterRow: lastRow, err: err}
+			return nil, sc.fault(err)
 		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			return nil, &sheetXMLError{afterRow: lastRow, err: errors.New("DOCTYPE or other directive in a worksheet")}
-		case xml.StartElement:
-			if root == "" {
-				root = t.Name.Local
-			}
-			open = append(open, t.Name)
-			switch t.Name.Local {
-			case "row":
-				rowNum = lastRow + 1
-				if r, ok := attr(t.Attr, "r"); ok {
-					if n, err := strconv.Atoi(r); err == nil {
-						rowNum = n
-					}
-				}
-				cellCol = -1
-			case "c":
-				cellCol++
-				if r, ok := attr(t.Attr, "r"); ok {
-					if c, _, err := excelize.CellNameToCoordinates(r); err == nil {
-						cellCol = c - 1
-					}
-				}
-				cell = formulaCell{}
-			case "f":
-				cell.formula = true
-			case "v":
-				inValue = true
-			}
-		case xml.CharData:
-			if inValue && len(bytes.TrimSpace(t)) > 0 {
-				cell.value = true
-			}
-		case xml.EndElement:
-			if len(open) == 0 || open[len(open)-1] != t.Name {
-				return nil, &sheetXMLError{afterRow: lastRow, err: fmt.Errorf("element </%s> does not close the open one", t.Name.Local)}
-			}
-			open = open[:len(open)-1]
-			switch t.Name.Local {
-			case "v":
-				inValue = false
-			case "c":
-				if cell.formula {
-					formulas = formulas.add(rowNum, cellCol, cell.value)
-				}
-			case "row":
-				lastRow = rowNum
-			case "sheetData":
-				sheetData = true
-			}
+		if err := sc.token(tok); err != nil {
+			return nil, sc.fault(err)
 		}
 	}
-	if len(open) > 0 {
-		return nil, &sheetXMLError{afterRow: lastRow, err: fmt.Errorf("part ends inside <%s>", open[len(open)-1].Local)}
+	if err := sc.finish(); err != nil {
+		return nil, sc.fault(err)
 	}
-	if root == "worksheet" && !sheetData {
-		return nil, &sheetXMLError{afterRow: lastRow, err: errors.New("no sheetData element")}
+	return sc.formulas, nil
+}
+
+// sheetScan is checkSheetXML's state while it walks a worksheet's tokens.
+type sheetScan struct {
+	open      []xml.Name
+	lastRow   int // number of the last row closed
+	rowNum    int // number of the row being read
+	root      string
+	sheetData bool
+	formulas  formulaCells
+	cell      formulaCell // the cell being read
+	cellCol   int         // its column, 0-based
+	inValue   bool
+}
+
+// fault places err after the last row that closed.
+func (sc *sheetScan) fault(err error) error {
+	return &sheetXMLError{afterRow: sc.lastRow, err: err}
+}
+
+func (sc *sheetScan) token(tok xml.Token) error {
+	switch t := tok.(type) {
+	case xml.Directive:
+		return errors.New("DOCTYPE or other directive in a worksheet")
+	case xml.StartElement:
+		sc.start(t)
+	case xml.CharData:
+		if sc.inValue && len(bytes.TrimSpace(t)) > 0 {
+			sc.cell.value = true
+		}
+	case xml.EndElement:
+		return sc.end(t)
 	}
-	return formulas, nil
+	return nil
+}
+
+func (sc *sheetScan) start(t xml.StartElement) {
+	if sc.root == "" {
+		sc.root = t.Name.Local
+	}
+	sc.open = append(sc.open, t.Name)
+	switch t.Name.Local {
+	case "row":
+		sc.rowNum = sc.lastRow + 1
+		if r, ok := attr(t.Attr, "r"); ok {
+			if n, err := strconv.Atoi(r); err == nil {
+				sc.rowNum = n
+			}
+		}
+		sc.cellCol = -1
+	case "c":
+		sc.cellCol++
+		if r, ok := attr(t.Attr, "r"); ok {
+			if c, _, err := excelize.CellNameToCoordinates(r); err == nil {
+				sc.cellCol = c - 1
+			}
+		}
+		sc.cell = formulaCell{}
+	case "f":
+		sc.cell.formula = true
+	case "v":
+		sc.inValue = true
+	}
+}
+
+func (sc *sheetScan) end(t xml.EndElement) error {
+	if len(sc.open) == 0 || sc.open[len(sc.open)-1] != t.Name {
+		return fmt.Errorf("element </%s> does not close the open one", t.Name.Local)
+	}
+	sc.open = sc.open[:len(sc.open)-1]
+	switch t.Name.Local {
+	case "v":
+		sc.inValue = false
+	case "c":
+		if sc.cell.formula {
+			sc.formulas = sc.formulas.add(sc.rowNum, sc.cellCol, sc.cell.value)
+		}
+	case "row":
+		sc.lastRow = sc.rowNum
+	case "sheetData":
+		sc.sheetData = true
+	}
+	return nil
+}
+
+// finish checks what can only be known at the end of the part.
+func (sc *sheetScan) finish() error {
+	if len(sc.open) > 0 {
+		return fmt.Errorf("part ends inside <%s>", sc.open[len(sc.open)-1].Local)
+	}
+	if sc.root == "worksheet" && !sc.sheetData {
+		return errors.New("no sheetData element")
+	}
+	return nil
 }
 
 // formulaCell is what the reader needs of a formula cell: that it is one,

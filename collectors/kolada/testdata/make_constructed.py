@@ -1,8 +1,10 @@
 # Builds the constructed Kolada fixtures (documented v3 format) from real
-# SCB population figures in /work/shared/data/observations.csv.
-import csv, json
+# SCB population figures in shared/data/observations.csv.
+import csv, json, os
+# The project's reference folder sits beside the repository (shared/); SHARED overrides it.
+SHARED = os.environ.get('SHARED', os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../../shared'))
 obs = {}
-for r in csv.DictReader(open('/work/shared/data/observations.csv', encoding='utf-8')):
+for r in csv.DictReader(open(os.path.join(SHARED, 'data/observations.csv'), encoding='utf-8')):
     obs[(r['municipality_code'], int(r['year']))] = int(r['value'])
 
 def row(kolada_id, scb_code, year, missing=False):

@@ -1,9 +1,11 @@
 # Builds the constructed SCB fixtures from real figures in observations.csv.
-import csv, json
+import csv, json, os
+# The project's reference folder sits beside the repository (shared/); SHARED overrides it.
+SHARED = os.environ.get('SHARED', os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../../shared'))
 obs = {}
-for r in csv.DictReader(open('/work/shared/data/observations.csv', encoding='utf-8')):
+for r in csv.DictReader(open(os.path.join(SHARED, 'data/observations.csv'), encoding='utf-8')):
     obs[(r['municipality_code'], int(r['year']))] = int(r['value'])
-names = {r['code']: r['name'] for r in csv.DictReader(open('/work/shared/data/municipalities.csv', encoding='utf-8'))}
+names = {r['code']: r['name'] for r in csv.DictReader(open(os.path.join(SHARED, 'data/municipalities.csv'), encoding='utf-8'))}
 
 def dim(label, codes, labels=None, extra=None):
     d = {"label": label, "category": {"index": {c: i for i, c in enumerate(codes)},
