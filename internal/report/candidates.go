@@ -180,3 +180,7 @@ func (v *CandidatesView) Room() int { return max(MaxMembers-v.Members, 0) }
 
 // MaxMembers is the network's cap, for the page.
 func (v *CandidatesView) MaxMembers() int { return MaxMembers }
+
+// ViewYear is the year the view shows (the server's one-year pages name
+// their downloads by it).
+func (v *CandidatesView) ViewYear() int { return v.Year }

@@ -158,3 +158,7 @@ func (v *StateView) HasShares() bool {
 	}
 	return false
 }
+
+// ViewYear is the year the view shows (the server's one-year pages name
+// their downloads by it).
+func (v *StateView) ViewYear() int { return v.Year }

@@ -129,7 +129,19 @@ func checkDrawn(t *testing.T, ctx context.Context, con *console, base, path stri
 	t.Helper()
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](chartsDrawn, chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+	var err error
+	for {
+		// Poll in attempts: a poll begun while the page is still being
+		// replaced (back, forward, a form) can lose its execution context.
+		actx, cancelAttempt := context.WithTimeout(wctx, 5*time.Second)
+		_, err = chromedp.Run(actx, chromedp.Poll[bool](chartsDrawn, chromedp.WithPollingInterval(100*time.Millisecond)))
+		cancelAttempt()
+		if err == nil || wctx.Err() != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
 		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText.slice(0, 500)`))
 		t.Fatalf("%s: charts not drawn: %v; console: %v; page: %s", path, err, con.take(), html)
 	}
@@ -209,8 +221,10 @@ func TestBrowserStateInURL(t *testing.T) {
 		t.Fatalf("the permalink shows other chart options:\n%s\n%s", fresh, after)
 	}
 	// history.go rather than chromedp.NavigateBack: a page restored from
-	// the back/forward cache fires no load event to wait for.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`history.go(-2)`)); err != nil {
+	// the back/forward cache fires no load event to wait for. The call is
+	// deferred with setTimeout so that the evaluation has answered before
+	// the page goes away (else chromedp may see "target navigated").
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`setTimeout(() => history.go(-2), 0)`)); err != nil {
 		t.Fatal(err)
 	}
 	waitURL(t, ctx, start)
@@ -218,7 +232,7 @@ func TestBrowserStateInURL(t *testing.T) {
 	if back := chartOption(t, ctx); back != before {
 		t.Fatal("back did not return to the first view")
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`history.forward()`)); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`setTimeout(() => history.forward(), 0)`)); err != nil {
 		t.Fatal(err)
 	}
 	waitURL(t, ctx, "matt=index")

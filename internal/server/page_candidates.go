@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/svenskaindustrikommuner/dashboard/charts"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
@@ -25,24 +26,7 @@ type candidatesContent struct {
 }
 
 func (s *Server) candidatesPage(c *fiber.Ctx) error {
-	format, err := formatParam(c)
-	if err != nil {
-		return err
-	}
-	year, err := yearParam(c, pYear)
-	if err != nil {
-		return err
-	}
-	return s.serveCached(c, func() (response, error) {
-		v, err := report.Candidates(c.UserContext(), s.deps.Env, s.deps.Data, year)
-		if err != nil {
-			return response{}, err
-		}
-		if format != "" {
-			return download(v.ExportTables(s.describeSource), format, fileName("kandidater", strconv.Itoa(v.Year)))
-		}
-		return s.candidatesHTML(c, v)
-	})
+	return serveYearPage(s, c, "kandidater", report.Candidates, s.candidatesHTML)
 }
 
 func (s *Server) candidatesHTML(c *fiber.Ctx, v *report.CandidatesView) (response, error) {
@@ -57,7 +41,7 @@ func (s *Server) candidatesHTML(c *fiber.Ctx, v *report.CandidatesView) (respons
 	chart, err := embedChart(charts.Ranking(charts.RankingInput{
 		ID: "kandidater", Title: title, Sub: "Arbetsställe i kommunen, % · kommuner utanför nätverket och storstadsregionerna",
 		Format: charts.Format{Decimals: 1, Unit: "%"}, Bars: bars,
-		Refs: []charts.RefLine{{Kind: "median", Label: "Nätverkets median", Value: v.NetworkMedian}},
+		Refs: []charts.RefLine{{Kind: domain.RefMedian, Label: "Nätverkets median", Value: v.NetworkMedian}},
 	}))
 	if err != nil {
 		return response{}, err

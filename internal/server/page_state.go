@@ -23,24 +23,7 @@ type stateContent struct {
 }
 
 func (s *Server) statePage(c *fiber.Ctx) error {
-	format, err := formatParam(c)
-	if err != nil {
-		return err
-	}
-	year, err := yearParam(c, pYear)
-	if err != nil {
-		return err
-	}
-	return s.serveCached(c, func() (response, error) {
-		v, err := report.StatePresence(c.UserContext(), s.deps.Env, s.deps.Data, year)
-		if err != nil {
-			return response{}, err
-		}
-		if format != "" {
-			return download(v.ExportTables(s.describeSource), format, fileName("statlig-narvaro", strconv.Itoa(v.Year)))
-		}
-		return s.stateHTML(c, v)
-	})
+	return serveYearPage(s, c, "statlig-narvaro", report.StatePresence, s.stateHTML)
 }
 
 func (s *Server) stateHTML(c *fiber.Ctx, v *report.StateView) (response, error) {
