@@ -84,6 +84,7 @@ type axeViolation struct {
 // 1366 and 390 px wide and fails on any serious or critical violation
 // (WCAG 2.x A and AA rules and axe's best practices).
 func TestBrowserAccessibility(t *testing.T) {
+	t.Parallel()
 	axeJS, err := os.ReadFile(axePath)
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -100,38 +101,43 @@ func TestBrowserAccessibility(t *testing.T) {
 	admin.confirm(p, pg)
 	preview, _ := admin.previewOf("prov2.xlsx", workbook(t, longSheet([]any{"0562", 2024, "population", 21000})), nil)
 
-	ctx := browser(t)
-	con := watchConsole(ctx)
+	// One browser per width, the two widths side by side: the check is the
+	// longest of the browser tests and its pages are independent.
 	for _, w := range a11yWidths {
-		for _, r := range a11yRoutes {
-			t.Run(r.name+"-"+w.name, func(t *testing.T) {
-				setSession(t, ctx, inst.URL, admin, r.role != "")
-				if err := chromedp.Do(ctx, chromedp.EmulateViewport(w.width, w.height)); err != nil {
-					t.Fatal(err)
-				}
-				path := strings.ReplaceAll(r.path, "{preview}", preview)
-				navigate(t, ctx, inst.URL+path)
-				if has, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('.chart') !== null`)); has {
-					checkDrawn(t, ctx, con, inst.URL, path)
-				}
-				for _, v := range runAxe(t, ctx, axeJS) {
-					if v.Impact != "serious" && v.Impact != "critical" {
-						continue
+		t.Run(w.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := browser(t)
+			con := watchConsole(ctx)
+			for _, r := range a11yRoutes {
+				t.Run(r.name+"-"+w.name, func(t *testing.T) {
+					setSession(t, ctx, inst.URL, admin, r.role != "")
+					if err := chromedp.Do(ctx, chromedp.EmulateViewport(w.width, w.height)); err != nil {
+						t.Fatal(err)
 					}
-					var where []string
-					for _, n := range v.Nodes {
-						where = append(where, fmt.Sprint(n.Target)+": "+n.Summary)
+					path := strings.ReplaceAll(r.path, "{preview}", preview)
+					navigate(t, ctx, inst.URL+path)
+					if has, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('.chart') !== null`)); has {
+						checkDrawn(t, ctx, con, inst.URL, path)
 					}
-					t.Errorf("%s at %s px: %s (%s): %s\n  %s", path, w.name, v.ID, v.Impact, v.Help, strings.Join(where, "\n  "))
-				}
-				if msgs := con.take(); len(msgs) > 0 && r.status == 0 {
-					t.Errorf("%s: console errors: %v", path, msgs)
-				}
-				if os.Getenv("DASHBOARD_SCREENSHOTS") != "" {
-					shot(t, ctx, "a11y-"+r.name+"-"+w.name)
-				}
-			})
-		}
+					for _, v := range runAxe(t, ctx, axeJS) {
+						if v.Impact != "serious" && v.Impact != "critical" {
+							continue
+						}
+						var where []string
+						for _, n := range v.Nodes {
+							where = append(where, fmt.Sprint(n.Target)+": "+n.Summary)
+						}
+						t.Errorf("%s at %s px: %s (%s): %s\n  %s", path, w.name, v.ID, v.Impact, v.Help, strings.Join(where, "\n  "))
+					}
+					if msgs := con.take(); len(msgs) > 0 && r.status == 0 {
+						t.Errorf("%s: console errors: %v", path, msgs)
+					}
+					if os.Getenv("DASHBOARD_SCREENSHOTS") != "" {
+						shot(t, ctx, "a11y-"+r.name+"-"+w.name)
+					}
+				})
+			}
+		})
 	}
 }
 

@@ -165,6 +165,7 @@ func checkDrawn(t *testing.T, ctx context.Context, con *console, base, path stri
 }
 
 func TestBrowserPagesDraw(t *testing.T) {
+	t.Parallel()
 	inst := servertest.Start(t, servertest.Options{})
 	ctx := browser(t)
 	con := watchConsole(ctx)
@@ -189,6 +190,7 @@ func TestBrowserPagesDraw(t *testing.T) {
 // URL changes, the chart changes, a fresh load of the permalink shows the
 // same chart options, and back/forward return to the earlier view.
 func TestBrowserStateInURL(t *testing.T) {
+	t.Parallel()
 	inst := servertest.Start(t, servertest.Options{})
 	ctx := browser(t)
 	con := watchConsole(ctx)
@@ -241,6 +243,7 @@ func TestBrowserStateInURL(t *testing.T) {
 // TestBrowserTableMatchesAPI reads the comparison table's figures in the
 // browser and compares them with the JSON API's.
 func TestBrowserTableMatchesAPI(t *testing.T) {
+	t.Parallel()
 	inst := servertest.Start(t, servertest.Options{})
 	ctx := browser(t)
 	con := watchConsole(ctx)

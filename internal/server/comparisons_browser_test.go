@@ -42,6 +42,7 @@ func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) +
 // summary first (3), the similar-municipalities group offline (4), the
 // Jämför fixes (5) and the member admin page (6).
 func TestBrowserComparisons(t *testing.T) {
+	t.Parallel()
 	inst := servertest.Start(t, servertest.Options{})
 	ctx := browser(t)
 	con := watchConsole(ctx)
@@ -204,6 +205,7 @@ func TestBrowserComparisons(t *testing.T) {
 // a tall viewport. With DASHBOARD_SCREENSHOTS=docs/screenshots they land
 // there; otherwise in the test's artifact directory.
 func TestBrowserDocsScreenshots(t *testing.T) {
+	t.Parallel()
 	inst := servertest.Start(t, servertest.Options{})
 	ctx := browser(t)
 	con := watchConsole(ctx)

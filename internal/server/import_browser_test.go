@@ -91,6 +91,7 @@ func containsText(list []string, want string) bool {
 // stays clean (an inline script blocked by the CSP would be an error
 // there), the charts draw, and the markup is shown as text.
 func TestBrowserUploadedMarkupRunsNothing(t *testing.T) {
+	t.Parallel()
 	inst := servertest.Start(t, servertest.Options{})
 	an := login(t, inst, "anna", domain.RoleAnalyst)
 	path, pg := an.previewOf(xssFile, hostileUpload(t), nil)

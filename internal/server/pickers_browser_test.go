@@ -14,6 +14,7 @@ import (
 // hides what does not match and Enter shows the first match, and the
 // trend's checkboxes stop at twelve.
 func TestBrowserPickerSearch(t *testing.T) {
+	t.Parallel()
 	inst := servertest.Start(t, servertest.Options{})
 	ctx := browser(t)
 	con := watchConsole(ctx)

@@ -32,6 +32,7 @@ var phonePages = []struct{ name, path string }{
 // labels not to run together. Screenshots of the whole pages go to the
 // test's artifact directory (or DASHBOARD_SCREENSHOTS).
 func TestBrowserPhone(t *testing.T) {
+	t.Parallel()
 	inst := servertest.Start(t, servertest.Options{})
 	ctx := browser(t)
 	con := watchConsole(ctx)
@@ -115,6 +116,7 @@ const crowdedAxes = `[...document.querySelectorAll('.chart')].filter(el => !el.c
 // the printed width, each indicator starts a new page, and the URL and
 // print date are on the page. The PDF goes to the artifact directory.
 func TestBrowserPrintProfile(t *testing.T) {
+	t.Parallel()
 	inst := servertest.Start(t, servertest.Options{})
 	ctx := browser(t)
 	con := watchConsole(ctx)
@@ -181,6 +183,7 @@ func TestBrowserPrintProfile(t *testing.T) {
 
 // TestBrowserPrintCompare prints /jamfor on A4: one sheet.
 func TestBrowserPrintCompare(t *testing.T) {
+	t.Parallel()
 	inst := servertest.Start(t, servertest.Options{})
 	ctx := browser(t)
 	con := watchConsole(ctx)
