@@ -1,0 +1,40 @@
+package scb
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// The edges of SCB's /config answer and of table URLs that mutation
+// testing found unchecked (docs/testing.md): a zero or out-of-range limit
+// falls back to the published default, field by field, and the smallest
+// and largest accepted values are kept.
+func TestParseAPIConfigBounds(t *testing.T) {
+	tests := []struct {
+		body string
+		want limits
+	}{
+		{`{"maxDataCells":0,"maxCallsPerTimeWindow":0,"timeWindow":0}`, defaultLimits},
+		{`{"maxDataCells":1,"maxCallsPerTimeWindow":1,"timeWindow":1}`, limits{1, 1, time.Second}},
+		{`{"timeWindow":3600}`, limits{defaultLimits.maxCells, defaultLimits.calls, time.Hour}},
+		{`{"timeWindow":3601}`, defaultLimits},
+		{`{"timeWindow":-5}`, defaultLimits},
+	}
+	for _, tt := range tests {
+		got, err := parseAPIConfig([]byte(tt.body))
+		if err != nil || got != tt.want {
+			t.Errorf("%s: %+v, %v; want %+v", tt.body, got, err, tt.want)
+		}
+	}
+}
+
+func TestTableURLWithoutQuery(t *testing.T) {
+	c := &Collector{base: "http://127.0.0.1/api/v2"}
+	if got := c.tableURL("TAB638", "metadata", nil); got != "http://127.0.0.1/api/v2/tables/TAB638/metadata" {
+		t.Errorf("tableURL = %q", got)
+	}
+	if got := c.tableURL("TAB638", "data", map[string][]string{"lang": {"sv"}}); !strings.HasSuffix(got, "/data?lang=sv") {
+		t.Errorf("tableURL with query = %q", got)
+	}
+}
