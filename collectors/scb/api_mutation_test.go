@@ -1,6 +1,7 @@
 package scb
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -36,5 +37,21 @@ func TestTableURLWithoutQuery(t *testing.T) {
 	}
 	if got := c.tableURL("TAB638", "data", map[string][]string{"lang": {"sv"}}); !strings.HasSuffix(got, "/data?lang=sv") {
 		t.Errorf("tableURL with query = %q", got)
+	}
+}
+
+// Cell counts saturate at MaxInt instead of wrapping; a product that just
+// fits is exact.
+func TestMulSat(t *testing.T) {
+	for _, tt := range []struct{ a, b, want int }{
+		{0, math.MaxInt, 0},
+		{3, 4, 12},
+		{2, math.MaxInt / 2, math.MaxInt - 1},
+		{2, math.MaxInt/2 + 1, math.MaxInt},
+		{1 << 40, 1 << 40, math.MaxInt},
+	} {
+		if got := mulSat(tt.a, tt.b); got != tt.want {
+			t.Errorf("mulSat(%d, %d) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
 	}
 }
