@@ -55,3 +55,20 @@ func TestMulSat(t *testing.T) {
 		}
 	}
 }
+
+// A cell index just past the last cell is missing, not a crash.
+func TestValueOutOfRange(t *testing.T) {
+	ds, err := ParseJSONStat(fixture(t, "scb_constructed_TAB638_population_jsonstat2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := ds.Len()
+	if _, ok := ds.Value(n - 1); n == 0 || !ok {
+		t.Fatalf("last of %d cells missing in the fixture", n)
+	}
+	for _, i := range []int{-1, n, n + 1} {
+		if v, ok := ds.Value(i); ok || v != 0 {
+			t.Errorf("Value(%d) of %d cells = %v, %v", i, n, v, ok)
+		}
+	}
+}
