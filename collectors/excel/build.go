@@ -19,9 +19,13 @@ type builder struct {
 	lim     Limits
 
 	obs     []domain.Observation
-	dropped map[int]bool
-	seen    map[domain.Key]seenCell
-	rejects []rejectEntry
+	pos     []Position // pos[i] is where obs[i] stood
+	missing []Position
+	// missingPer counts MissingCells kept per sheet (MaxMissingCells).
+	missingPer []int
+	dropped    map[int]bool
+	seen       map[domain.Key]seenCell
+	rejects    []rejectEntry
 	// warnings are cells read with a caveat (Result.Warnings).
 	warnings []Reject
 	sheets   []SheetInfo
@@ -110,7 +114,19 @@ func (b *builder) scanBudget() int { return 4*b.lim.MaxRows + 100_000 }
 func (b *builder) addSheet(name string, colName func(int) string) int {
 	b.sheets = append(b.sheets, SheetInfo{Name: name})
 	b.colNames = append(b.colNames, colName)
+	b.missingPer = append(b.missingPer, 0)
 	return len(b.sheets) - 1
+}
+
+// missingCell counts a cell marked missing and keeps its position while
+// the sheet's share of MaxMissingCells lasts.
+func (b *builder) missingCell(sheet, row, colIdx int) {
+	b.sheets[sheet].Missing++
+	if b.missingPer[sheet] >= MaxMissingCells {
+		return
+	}
+	b.missingPer[sheet]++
+	b.missing = append(b.missing, Position{Sheet: sheet, Row: row, Col: colIdx, Column: b.colNames[sheet](colIdx)})
 }
 
 // warn notes a cell that was read but deserves a look (a formula's stored
@@ -221,6 +237,7 @@ func (b *builder) add(sheet, row, colIdx int, col string, k domain.Key, v float6
 	e, dup := b.seen[k]
 	if !dup {
 		b.obs = append(b.obs, domain.Observation{Municipality: k.Municipality, Indicator: k.Indicator, Year: k.Year, Value: v, Source: b.src})
+		b.pos = append(b.pos, Position{Sheet: sheet, Row: row, Col: colIdx, Column: col})
 		// The limits (rows, cells, sheets) keep these within their types.
 		b.seen[k] = seenCell{idx: int32(len(b.obs) - 1), sheet: int16(sheet), row: int32(row), colIdx: int32(colIdx)}
 		return
@@ -257,12 +274,14 @@ func dupReason(k domain.Key, otherRow int, otherSheet string, otherValue float64
 // result assembles the answer: observations in file order without the
 // dropped duplicates, rejects in sheet, row and column order.
 func (b *builder) result() Result {
-	obs := b.obs
+	obs, pos := b.obs, b.pos
 	if len(b.dropped) > 0 {
 		obs = make([]domain.Observation, 0, len(b.obs)-len(b.dropped))
+		pos = make([]Position, 0, len(b.obs)-len(b.dropped))
 		for i, o := range b.obs {
 			if !b.dropped[i] {
 				obs = append(obs, o)
+				pos = append(pos, b.pos[i])
 			}
 		}
 	}
@@ -280,5 +299,5 @@ func (b *builder) result() Result {
 	for i, r := range b.rejects {
 		rej[i] = r.Reject
 	}
-	return Result{Observations: obs, Rejects: rej, Warnings: b.warnings, Sheets: b.sheets}
+	return Result{Observations: obs, Rejects: rej, Warnings: b.warnings, Sheets: b.sheets, Positions: pos, MissingCells: b.missing}
 }

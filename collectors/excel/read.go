@@ -85,6 +85,30 @@ type Result struct {
 	// computed result. Same shape as a reject.
 	Warnings []Reject
 	Sheets   []SheetInfo
+	// Positions says where each observation stood: Positions[i] is the
+	// cell of Observations[i]. The preview lays the figures out like the
+	// file with it.
+	Positions []Position
+	// MissingCells are the cells marked missing ("..", "-", empty) that
+	// SheetInfo.Missing counts, at most MaxMissingCells per sheet: the
+	// preview shows only the top of each sheet, so a sheet of a million
+	// missing markers costs no more than this.
+	MissingCells []Position
+}
+
+// MaxMissingCells bounds Result.MissingCells per sheet.
+const MaxMissingCells = 2000
+
+// Position is one cell of a file.
+type Position struct {
+	// Sheet indexes Result.Sheets.
+	Sheet int `json:"s"`
+	// Row is 1-based, as in Reject.Row.
+	Row int `json:"r"`
+	// Col is the 0-based column index, for ordering; Column is its name as
+	// in Reject.Column.
+	Col    int    `json:"i"`
+	Column string `json:"c"`
 }
 
 // Read parses an uploaded .xlsx or CSV file. The format is decided by the

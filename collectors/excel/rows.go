@@ -90,7 +90,9 @@ func (p *sheetParser) longRow(n int, cells []string) {
 	if !anyValue {
 		// Nothing to read: a missing figure, or a footnote below the table.
 		if yt != "" && (cellAt(cells, p.codeCol) != "" || cellAt(cells, p.nameCol) != "") {
-			p.info().Missing += len(p.valCols)
+			for _, vc := range p.valCols {
+				p.b.missingCell(p.idx, n, vc.col)
+			}
 		}
 		return
 	}
@@ -168,7 +170,7 @@ func (p *sheetParser) value(n, col int, code, ind string, year int, text string)
 		defer p.b.warn(p.idx, n, col, p.colName(col), text, "Cellen är en formel: Excels senast beräknade värde används")
 	}
 	if isMissing(text) {
-		p.info().Missing++
+		p.b.missingCell(p.idx, n, col)
 		return
 	}
 	var (
@@ -237,7 +239,9 @@ func (p *sheetParser) wideRow(n int, cells []string) {
 		// All missing: count it for a municipality row; footnotes and notes
 		// below SCB's tables have no figures and are passed over.
 		if code, _, _, reason := p.region(cells); reason == "" && code != "" {
-			p.info().Missing += len(p.years)
+			for _, yc := range p.years {
+				p.b.missingCell(p.idx, n, yc.col)
+			}
 		}
 		return
 	}

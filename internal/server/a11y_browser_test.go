@@ -99,7 +99,11 @@ func TestBrowserAccessibility(t *testing.T) {
 	file := workbook(t, longSheet([]any{"1060", 2024, "population", 12900}, []any{"0481", 2024, "population", 11800}, []any{"Ingenstans", 2024, "population", 1}))
 	p, pg := admin.previewOf("prov.xlsx", file, nil)
 	admin.confirm(p, pg)
-	preview, _ := admin.previewOf("prov2.xlsx", workbook(t, longSheet([]any{"0562", 2024, "population", 21000})), nil)
+	// The pending one has every kind of cell the sheet view marks: changed,
+	// unchanged, missing, a Summa row and a rejected municipality.
+	preview, _ := admin.previewOf("prov2.xlsx", workbook(t, longSheet([]any{"0562", 2024, "population", 21000},
+		[]any{"1060", 2024, "population", 12900}, []any{"0481", 2023, "population", ".."},
+		[]any{"Summa", 2024, "population", 33900}, []any{"Ingenstans", 2024, "population", 1})), nil)
 
 	// One browser per width, the two widths side by side: the check is the
 	// longest of the browser tests and its pages are independent.

@@ -31,6 +31,10 @@ type importPayload struct {
 	Rejects      []excel.Reject       `json:"rejects"`
 	Warnings     []excel.Reject       `json:"warnings,omitempty"`
 	Sheets       []excel.SheetInfo    `json:"sheets"`
+	// Positions and MissingCells place the figures in the file, for the
+	// preview's sheet-shaped view (Positions[i] is Observations[i]'s cell).
+	Positions    []excel.Position `json:"positions,omitempty"`
+	MissingCells []excel.Position `json:"missing_cells,omitempty"`
 	// File is the upload itself, kept only while a sheet still needs an
 	// indicator, so that choosing one re-reads exactly the same bytes. It is
 	// bounded by the upload limit.
@@ -90,7 +94,8 @@ func (s *Server) readUpload(data []byte, fileName, indicator string, at time.Tim
 		return nil, err
 	}
 	p := &importPayload{FileName: fileName, Indicator: indicator, ImportedAt: at,
-		Observations: res.Observations, Rejects: res.Rejects, Warnings: res.Warnings, Sheets: res.Sheets}
+		Observations: res.Observations, Rejects: res.Rejects, Warnings: res.Warnings, Sheets: res.Sheets,
+		Positions: res.Positions, MissingCells: res.MissingCells}
 	if p.needsIndicator() {
 		p.File = data
 	}

@@ -139,6 +139,8 @@ type previewContent struct {
 	Precedence     string
 	Shadowed       []changeRow
 	HiddenShadowed int
+	// Grids show each sheet laid out like the file (import_grid.go).
+	Grids []sheetGrid
 }
 
 func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff domain.Diff) previewContent {
@@ -193,6 +195,7 @@ func (s *Server) previewView(pi domain.PendingImport, p *importPayload, diff dom
 		v.Sheets = append(v.Sheets, r)
 	}
 	v.Indicators = s.indicatorOptions(p.Indicator, nil)
+	v.Grids = s.fileGrids(p, diff)
 	return v
 }
 
