@@ -40,19 +40,11 @@ func runUpload(ctx context.Context, o options, out io.Writer) error {
 	if n <= 0 {
 		n = 5
 	}
-	cfg, err := config.Default()
+	path, cleanup, err := benchWorkbook("upload-bench-")
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "upload-bench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "bench.xlsx")
-	if err := writeWorkbook(cfg, path); err != nil {
-		return err
-	}
+	defer cleanup()
 	st, err := os.Stat(path)
 	if err != nil {
 		return err
@@ -217,4 +209,24 @@ func vmHWM() (int, error) {
 		}
 	}
 	return 0, errors.New("no VmHWM in /proc/self/status")
+}
+
+// benchWorkbook writes the upload benchmarks' 1,000,000-cell workbook of the
+// shipped municipalities into a fresh temporary folder; cleanup removes it.
+func benchWorkbook(prefix string) (path string, cleanup func(), err error) {
+	cfg, err := config.Default()
+	if err != nil {
+		return "", nil, err
+	}
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup = func() { _ = os.RemoveAll(dir) }
+	path = filepath.Join(dir, "bench.xlsx")
+	if err := writeWorkbook(cfg, path); err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	return path, cleanup, nil
 }

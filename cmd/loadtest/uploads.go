@@ -17,8 +17,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	"github.com/svenskaindustrikommuner/dashboard/config"
 )
 
 // runUploads measures the server process's peak RSS while parallel
@@ -33,19 +31,11 @@ func runUploads(ctx context.Context, o options, out io.Writer) error {
 	if n <= 0 {
 		n = 4
 	}
-	cfg, err := config.Default()
+	book, cleanup, err := benchWorkbook("uploads-bench-")
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "uploads-bench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	book := filepath.Join(dir, "1m.xlsx")
-	if err := writeWorkbook(cfg, book); err != nil {
-		return err
-	}
+	defer cleanup()
 	data, err := os.ReadFile(book)
 	if err != nil {
 		return err
