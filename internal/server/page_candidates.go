@@ -48,5 +48,5 @@ func (s *Server) candidatesHTML(c *fiber.Ctx, v *report.CandidatesView) (respons
 	}
 	content := candidatesContent{V: v, Chart: chart, Years: yearOptions(v.Years, v.Year),
 		Links: linksFor("/kandidater", pYear, strconv.Itoa(v.Year))}
-	return s.htmlPage(c, "candidates", page{Title: "Kandidater " + strconv.Itoa(v.Year), Nav: "kandidater", Content: content, HasCharts: len(bars) > 0})
+	return s.htmlPage(c, "candidates", page{Title: yearTitle("Kandidater", v.Year), Nav: "kandidater", Content: content, HasCharts: len(bars) > 0})
 }

@@ -45,5 +45,5 @@ func (s *Server) stateHTML(c *fiber.Ctx, v *report.StateView) (response, error) 
 	}
 	content := stateContent{V: v, Chart: chart, Years: yearOptions(v.Years, v.Year),
 		Links: linksFor("/statlig-narvaro", pYear, strconv.Itoa(v.Year))}
-	return s.htmlPage(c, "state", page{Title: "Statlig närvaro " + strconv.Itoa(v.Year), Nav: "statlig", Content: content, HasCharts: true})
+	return s.htmlPage(c, "state", page{Title: yearTitle("Statlig närvaro", v.Year), Nav: "statlig", Content: content, HasCharts: true})
 }

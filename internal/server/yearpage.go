@@ -43,3 +43,12 @@ func serveYearPage[V yearView](s *Server, c *fiber.Ctx, slug string,
 		return html(c, v)
 	})
 }
+
+// yearTitle is a one-year page's title: with the year when there is one,
+// never "0" when no year has figures yet.
+func yearTitle(name string, year int) string {
+	if year == 0 {
+		return name
+	}
+	return name + " " + strconv.Itoa(year)
+}
