@@ -127,7 +127,7 @@ func tableLine(t domain.RunTable) string {
 
 func unitsNoun(source string) string {
 	if source == "kolada" {
-		return "nyckeltal"
+		return "förfrågningar" // one request covers several KPIs, or the groups
 	}
 	return "tabeller"
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/collectors/scb/scbtest"
 	"github.com/svenskaindustrikommuner/dashboard/config"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/groups"
 )
 
 // evidenceEnv starts fakes answering like SCB and Kolada per the public
@@ -34,6 +35,11 @@ func evidenceEnv(t *testing.T, extraYAML string) (env map[string]string, db stri
 	scbFake = scbtest.New(scbCodes, scbtest.Evidence()...)
 	kolFake = koladatest.New(koladaIDs, koladaKPIs(cfg)...)
 	kolFake.PageSize = 1000 // smaller than Kolada's 5 000, so the one request runs over several pages
+	snap, err := groups.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kolFake.Groups = snap.Groups() // Kolada's real groups, so the run's group refresh lands as it would
 	s1, s2 := httptest.NewServer(scbFake), httptest.NewServer(kolFake)
 	t.Cleanup(s1.Close)
 	t.Cleanup(s2.Close)

@@ -30,7 +30,7 @@ func (a *app) sources() []scheduler.Source {
 	return []scheduler.Source{
 		{Name: "scb", Kind: domain.SourceSCB, Spec: s.SCB.Schedule, Enabled: s.SCB.Enabled, Items: scbItems,
 			Collector: scb.New(s.SCB, regions, scb.WithLogger(a.log), scb.WithClock(a.clock))},
-		{Name: "kolada", Kind: domain.SourceKolada, Spec: s.Kolada.Schedule, Enabled: s.Kolada.Enabled, Items: append(koladaItems, "municipality_groups: Koladas kommungrupper"),
+		{Name: "kolada", Kind: domain.SourceKolada, Spec: s.Kolada.Schedule, Enabled: s.Kolada.Enabled, Items: append(koladaItems, groupsRef+": Koladas kommungrupper"),
 			Collector: withGroups{Collector: kolada.New(a.cfg.KoladaSource(), regions, kolada.WithLogger(a.log), kolada.WithClock(a.clock)), save: a.store.SaveGroups, registry: a.groups, log: a.log}},
 	}
 }

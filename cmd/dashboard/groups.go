@@ -35,9 +35,11 @@ func (a *app) groupRegistry(ctx context.Context) (*groups.Registry, error) {
 }
 
 // withGroups makes the monthly Kolada run refresh the municipality groups
-// too (/v3/municipality_groups). The figures come first and are what the
-// run reports; a failed group fetch is logged and leaves the groups in use
-// as they were, so it never blocks the figures.
+// too (/v3/municipality_groups). The figures come first; a failed group
+// fetch leaves the groups in use as they were, so it never blocks the
+// figures, and is reported as a failed part of the run ("Delvis" on
+// /admin/kallor, a line in `dashboard collect`, the run metrics) so an
+// operator sees that the comparison groups are getting old.
 type withGroups struct {
 	*kolada.Collector
 	save     func(context.Context, domain.GroupSnapshot) error
@@ -48,18 +50,25 @@ type withGroups struct {
 	}
 }
 
+// groupsRef names the groups' part of a Kolada run, as the source's item
+// list on /admin/kallor does.
+const groupsRef = "municipality_groups"
+
 // Collect implements domain.Collector.
 func (w withGroups) Collect(ctx context.Context, seen map[string]time.Time) (domain.Collection, error) {
 	col, err := w.Collector.Collect(ctx, seen)
 	if err != nil || ctx.Err() != nil {
 		return col, err
 	}
-	snap, gerr := w.Collector.Groups(ctx)
+	snap, gerr := w.Collector.Groups(ctx) // says what failed in Swedish
 	if gerr == nil {
-		gerr = w.save(ctx, snap)
+		if err := w.save(ctx, snap); err != nil {
+			gerr = domain.Errorf(domain.CodeUnavailable, "Koladas kommungrupper kunde inte sparas; de tidigare används.", err)
+		}
 	}
 	if gerr != nil {
 		w.log.Warn("kolada municipality groups not refreshed; the previous ones stay in use", "err", gerr)
+		col.Units = append(col.Units, domain.Unit{Ref: groupsRef, Err: gerr})
 		return col, nil
 	}
 	if w.registry != nil {

@@ -73,8 +73,8 @@ func (f *fakeKoladaGroups) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // The Kolada run refreshes the municipality groups into the store; a
-// failing groups answer leaves the run a success and the stored groups
-// as they were.
+// failing groups answer lands the figures, leaves the stored groups as
+// they were and reports the run as partial.
 func TestKoladaRunRefreshesGroups(t *testing.T) {
 	f := newFakeKoladaGroups(t)
 	srv := httptest.NewServer(f)
@@ -114,8 +114,20 @@ func TestKoladaRunRefreshesGroups(t *testing.T) {
 		t.Fatalf("stored %d groups, Olofström's %q", n, olofstrom)
 	}
 	f.broken.Store(true)
-	if code, out, errs := runCLI(t, env, "collect", "--source", "kolada"); code != 0 {
-		t.Fatalf("a failing groups answer failed the run: exit %d\n%s\n%s", code, out, errs)
+	// The figures still land; the groups' failure makes the run partial,
+	// named on its own line, and the exit code tells a wrapper to look.
+	code, out, errs := runCLI(t, env, "collect", "--source", "kolada")
+	if code != 1 {
+		t.Fatalf("a failing groups answer: exit %d, want 1 (partial)\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{"Kolada: delvis – 1 av 2 förfrågningar misslyckades", "N02267: ",
+		"municipality_groups: misslyckades – Koladas kommungrupper kunde inte hämtas; de tidigare används.", "500"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "N02267: misslyckades") {
+		t.Errorf("the figures failed with the groups:\n%s", out)
 	}
 	if n2, _ := stored(); n2 != n {
 		t.Errorf("a failed refresh changed the stored groups: %d, was %d", n2, n)

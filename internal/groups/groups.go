@@ -145,6 +145,10 @@ func (s *Set) Source() string {
 // FetchedAt is when the set was fetched; zero for the shipped snapshot.
 func (s *Set) FetchedAt() time.Time { return s.snap.FetchedAt }
 
+// Groups lists every group in the source's order. The slice is the set's
+// own: read it, never change it.
+func (s *Set) Groups() []domain.MunicipalityGroup { return s.snap.Groups }
+
 // Len is the number of groups.
 func (s *Set) Len() int { return len(s.snap.Groups) }
 

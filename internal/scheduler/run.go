@@ -431,8 +431,12 @@ func joinUnitErrors(tables []domain.RunTable) error {
 
 func unitNoun(kind domain.SourceKind, n int) string {
 	switch {
+	case kind == domain.SourceKolada && n == 1:
+		// A Kolada unit is one request (several KPIs, or the municipality
+		// groups), not one KPI.
+		return "förfrågan"
 	case kind == domain.SourceKolada:
-		return "nyckeltal"
+		return "förfrågningar"
 	case n == 1:
 		return "tabell"
 	}

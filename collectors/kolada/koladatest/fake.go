@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
 // KPI is one fake key figure: the years it has.
@@ -28,6 +30,9 @@ type Server struct {
 	KPIs           map[string]KPI
 	Municipalities []string
 	PageSize       int
+	// Groups, when set, are served at /v3/municipality_groups in pages of
+	// PageSize; without them that path answers 404, as an unknown path.
+	Groups []domain.MunicipalityGroup
 
 	mu     sync.Mutex
 	calls  []string
@@ -87,6 +92,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.catalogue(w, ids)
 		return
 	}
+	if r.URL.Path == "/v3/municipality_groups" && s.Groups != nil {
+		s.groups(w, r)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/v3/data/kpi/")
 	parts := strings.Split(rest, "/")
 	if !ok || len(parts) != 3 || parts[1] != "year" {
@@ -124,19 +133,48 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	writePage(w, r, rows, s.PageSize)
+}
+
+// writePage answers the page of items that the request's page parameter
+// asks for (1 when absent), with next_url while more follow.
+func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, pageSize int) {
 	page := 1
 	if p := r.URL.Query().Get("page"); p != "" {
 		page, _ = strconv.Atoi(p)
 	}
-	size := max(s.PageSize, 1)
-	start := min((page-1)*size, len(rows))
-	end := min(start+size, len(rows))
-	doc := map[string]any{"count": len(rows), "values": append([]row{}, rows[start:end]...)}
-	if end < len(rows) {
+	size := max(pageSize, 1)
+	start := min(max(page-1, 0)*size, len(items))
+	end := min(start+size, len(items))
+	doc := map[string]any{"count": len(items), "values": append([]T{}, items[start:end]...)}
+	if end < len(items) {
 		doc["next_url"] = fmt.Sprintf("http://%s%s?page=%d", r.Host, r.URL.Path, page+1)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(doc)
+}
+
+type groupMember struct {
+	ID string `json:"member_id"`
+}
+
+type group struct {
+	ID      string        `json:"id"`
+	Title   string        `json:"title"`
+	Members []groupMember `json:"members"`
+}
+
+// groups answers /v3/municipality_groups in the v3 shape
+// ({id, title, members: [{member_id}]}).
+func (s *Server) groups(w http.ResponseWriter, r *http.Request) {
+	out := make([]group, len(s.Groups))
+	for i, g := range s.Groups {
+		out[i] = group{ID: g.ID, Title: g.Title, Members: make([]groupMember, len(g.Members))}
+		for j, m := range g.Members {
+			out[i].Members[j] = groupMember{ID: m}
+		}
+	}
+	writePage(w, r, out, s.PageSize)
 }
 
 // catalogue answers /v3/kpi/{ids} with an entry per known KPI.
