@@ -72,10 +72,7 @@ func (v *CompareView) ExportTables(describe Describer) []export.Table {
 		Sheet:   "Jämförelse",
 		Columns: cols,
 		Sources: notes(v.Sources, describe),
-		Notes:   []string{v.Precedence, "Jämförelsegrupp: " + v.Group.Name + " (" + v.Group.Source + ")."},
-	}
-	if v.MeasureNote != "" {
-		t.Notes = append(t.Notes, v.MeasureNote)
+		Notes:   withNote([]string{v.Precedence, "Jämförelsegrupp: " + v.Group.Name + " (" + v.Group.Source + ")."}, v.MeasureNote),
 	}
 	if v.Measure == derive.MeasureIndex {
 		t.Notes = append(t.Notes, "Index: basår "+strconv.Itoa(v.Params.Base)+" = 100.")
@@ -160,7 +157,7 @@ func (v *TrendView) ExportTables(describe Describer) []export.Table {
 		Sheet:   "Trend",
 		Columns: cols,
 		Sources: notes(v.Sources, describe),
-		Notes:   []string{v.Precedence},
+		Notes:   withNote([]string{v.Precedence}, v.MeasureNote),
 	}
 	if v.Params.Measure == derive.MeasureIndex {
 		t.Notes = append(t.Notes, "Index: basår "+strconv.Itoa(v.Params.Base)+" = 100.")
@@ -193,7 +190,7 @@ func (v *MapView) ExportTables(describe Describer) []export.Table {
 			{Header: "Medlem"},
 		},
 		Sources: notes(v.Sources, describe),
-		Notes:   []string{v.Precedence},
+		Notes:   withNote([]string{v.Precedence}, v.MeasureNote),
 	}
 	for _, it := range v.Items {
 		member := "nej"
@@ -316,4 +313,12 @@ func medianCountNotes(v *OverviewView) []string {
 		}
 	}
 	return out
+}
+
+// withNote appends note to notes unless it is empty.
+func withNote(notes []string, note string) []string {
+	if note == "" {
+		return notes
+	}
+	return append(notes, note)
 }

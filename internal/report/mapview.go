@@ -37,6 +37,9 @@ type MapView struct {
 	Sources    []domain.Source
 	Measures   []derive.Measure
 	Precedence string
+	// MeasureNote says which measure was asked for and does not fit the
+	// indicator, and which one the page shows instead; "" when it fits.
+	MeasureNote string
 }
 
 // Map builds the choropleth's values for all 290 municipalities.
@@ -45,12 +48,10 @@ func Map(ctx context.Context, env *Env, d *Data, p MapParams) (*MapView, error) 
 	if !ok {
 		return nil, domain.NotFound("indikatorn %q finns inte", p.Indicator)
 	}
-	if p.Measure == "" {
-		p.Measure = derive.MeasureAbsolute
-	}
-	if !p.Measure.Applies(ind) {
-		return nil, domain.Invalid("måttet %q passar inte indikatorn %s", p.Measure, ind.Name)
-	}
+	// A measure the indicator does not offer (a link kept while switching
+	// indicator) shows the nearest one with a note, as Jämför does.
+	var measureNote string
+	p.Measure, measureNote = fitMeasure(ind, p.Measure)
 	in, err := loadInputs(ctx, d, p.Indicator, p.Measure)
 	if err != nil {
 		return nil, err
@@ -70,7 +71,7 @@ func Map(ctx context.Context, env *Env, d *Data, p MapParams) (*MapView, error) 
 		p.Base = firstCommonYear(in.values, codes)
 	}
 	v := &MapView{Params: p, Indicator: ind, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure),
-		Years: in.values.Years, Measures: applicable(ind), Precedence: env.Precedence.Describe()}
+		Years: in.values.Years, Measures: applicable(ind), Precedence: env.Precedence.Describe(), MeasureNote: measureNote}
 	for _, r := range munis {
 		it := MapItem{Code: r.Code, Name: r.Name, Member: env.IsMember(r.Code)}
 		if s, _ := env.measured(in, r.Code, p.Measure, p.Base, p.Period); s != nil {

@@ -252,11 +252,40 @@ func TestTrendAndMap(t *testing.T) {
 	if _, err := Trend(ctx, env, d, TrendParams{Indicator: "population", Measure: derive.MeasurePer1000}); domain.ErrorCode(err) != domain.CodeInvalid {
 		t.Errorf("per 1000 on trend: %v", err)
 	}
+	// A measure the indicator does not offer (a link kept while switching
+	// indicator) falls back to the figure with a note, on both pages.
+	for _, p := range []struct {
+		name string
+		view func() (string, derive.Measure, error)
+	}{
+		{"trend index of a net figure", func() (string, derive.Measure, error) {
+			v, err := Trend(ctx, env, d, TrendParams{Indicator: "net_migration", Codes: []string{"1060"}, Measure: derive.MeasureIndex})
+			if err != nil {
+				return "", "", err
+			}
+			return v.MeasureNote, v.Params.Measure, nil
+		}},
+		{"map per 1000 of the population", func() (string, derive.Measure, error) {
+			v, err := Map(ctx, env, d, MapParams{Indicator: "population", Measure: derive.MeasurePer1000})
+			if err != nil {
+				return "", "", err
+			}
+			return v.MeasureNote, v.Params.Measure, nil
+		}},
+	} {
+		note, m, err := p.view()
+		if err != nil || m != derive.MeasureAbsolute || !strings.Contains(note, "passar inte") || !strings.Contains(note, "i stället") {
+			t.Errorf("%s: measure %q, note %q, err %v", p.name, m, note, err)
+		}
+	}
+	if tv, err := Trend(ctx, env, d, TrendParams{Indicator: "population", Codes: []string{"1060"}, Measure: derive.MeasureIndex}); err != nil || tv.MeasureNote != "" {
+		t.Errorf("a fitting measure has a note: %q %v", tv.MeasureNote, err)
+	}
 	mv, err := Map(ctx, env, d, MapParams{Indicator: "population", Measure: derive.MeasureAbsolute})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(mv.Items) != 290 || mv.Missing != 0 || mv.Params.Year != 2024 {
+	if len(mv.Items) != 290 || mv.Missing != 0 || mv.Params.Year != 2024 || mv.MeasureNote != "" {
 		t.Errorf("map: %d items, %d missing, year %d", len(mv.Items), mv.Missing, mv.Params.Year)
 	}
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -215,14 +216,19 @@ func TestOverviewMedianChangeInPoints(t *testing.T) {
 	}
 }
 
-// A net figure has no index on the trend page either.
+// A net figure has no index on the trend page either: asked for one, the
+// page draws the figures themselves and says so.
 func TestTrendRefusesAnIndexOfANetFigure(t *testing.T) {
 	env, d, _ := setup(t)
-	_, err := Trend(context.Background(), env, d, TrendParams{Indicator: "net_migration", Codes: []string{"1060"}, Measure: derive.MeasureIndex})
-	if domain.ErrorCode(err) != domain.CodeInvalid {
-		t.Errorf("index of net_migration: %v", err)
+	idx, err := Trend(context.Background(), env, d, TrendParams{Indicator: "net_migration", Codes: []string{"1060"}, Measure: derive.MeasureIndex})
+	if err != nil || idx.Params.Measure != derive.MeasureAbsolute || idx.MeasureNote == "" {
+		t.Fatalf("index of net_migration: measure %q, note %q, err %v", idx.Params.Measure, idx.MeasureNote, err)
 	}
-	if _, err := Trend(context.Background(), env, d, TrendParams{Indicator: "net_migration", Codes: []string{"1060"}}); err != nil {
-		t.Errorf("absolute: %v", err)
+	abs, err := Trend(context.Background(), env, d, TrendParams{Indicator: "net_migration", Codes: []string{"1060"}})
+	if err != nil {
+		t.Fatalf("absolute: %v", err)
+	}
+	if abs.MeasureNote != "" || !reflect.DeepEqual(idx.Series, abs.Series) || idx.Unit != abs.Unit {
+		t.Errorf("the fallback differs from the figures: %+v vs %+v", idx.Series, abs.Series)
 	}
 }

@@ -91,6 +91,9 @@ type TrendView struct {
 	Group      Group
 	Sources    []domain.Source
 	Precedence string
+	// MeasureNote says which measure was asked for and does not fit the
+	// indicator, and that the page shows the figures instead; "" when it fits.
+	MeasureNote string
 }
 
 // Trend builds lines over the years for several regions.
@@ -105,10 +108,13 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 	if p.Measure != derive.MeasureAbsolute && p.Measure != derive.MeasureIndex {
 		return nil, domain.Invalid("måttet %q finns inte för trender; välj absolut eller index", p.Measure)
 	}
+	var measureNote string
 	if !p.Measure.Applies(ind) {
 		// An index of a net figure (which can be 0 or change sign) means
-		// nothing; the indicator's source definition says which fit.
-		return nil, domain.Invalid("måttet %q passar inte indikatorn %s", p.Measure, ind.Name)
+		// nothing; the indicator's source definition says which fit. A link
+		// kept while switching indicator shows the figures with a note.
+		measureNote = "Måttet " + p.Measure.Label() + " passar inte " + ind.Name + "; sidan visar " + derive.MeasureAbsolute.Label() + " i stället."
+		p.Measure = derive.MeasureAbsolute
 	}
 	g := env.orNetwork(p.Group)
 	p.Group = g
@@ -123,7 +129,7 @@ func Trend(ctx context.Context, env *Env, d *Data, p TrendParams) (*TrendView, e
 	if p.Measure == derive.MeasureIndex && p.Base == 0 {
 		p.Base = env.trendBase(t, p.Codes)
 	}
-	v := &TrendView{Params: p, Indicator: ind, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure), Years: t.Years, Group: g, Precedence: env.Precedence.Describe()}
+	v := &TrendView{Params: p, Indicator: ind, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure), Years: t.Years, Group: g, Precedence: env.Precedence.Describe(), MeasureNote: measureNote}
 	for _, c := range p.Codes {
 		s, _ := env.measured(inputs{values: t}, c, p.Measure, p.Base, 0)
 		ts := TrendSeries{Code: c, Name: env.Regions.Name(c), Member: env.IsMember(c)}

@@ -69,9 +69,17 @@ func TestCompareSimilarGroupOffline(t *testing.T) {
 // once.
 func TestCompareFixes(t *testing.T) {
 	inst := servertest.Start(t, servertest.Options{})
-	resp, body := get(t, inst.URL+"/jamfor?indikator=population&matt=per1000")
-	if resp.StatusCode != 200 || !strings.Contains(body, "Måttet Per 1 000 invånare passar inte Folkmängd; sidan visar Antal i stället.") {
-		t.Errorf("per1000 of population: status %d", resp.StatusCode)
+	// The same on Karta and Trend, and in their downloads.
+	for _, u := range []string{"/jamfor?indikator=population&matt=per1000", "/karta?indikator=population&matt=per1000",
+		"/karta?indikator=population&matt=per1000&format=csv"} {
+		resp, body := get(t, inst.URL+u)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Måttet Per 1 000 invånare passar inte Folkmängd; sidan visar Antal i stället.") {
+			t.Errorf("%s: status %d, no note", u, resp.StatusCode)
+		}
+	}
+	resp, body := get(t, inst.URL+"/trend?indikator=net_migration&kommun=1060&matt=index")
+	if resp.StatusCode != 200 || !strings.Contains(body, "Måttet Index (bas = 100) passar inte Flyttnetto; sidan visar Antal i stället.") {
+		t.Errorf("index of net migration on /trend: status %d", resp.StatusCode)
 	}
 	_, body = get(t, inst.URL+"/jamfor?indikator=industrial_jobs")
 	for _, bad := range []string{"Industrisysselsatta (SNI B+C) 0", `name="ar"`, "Ladda ned Excel"} {
