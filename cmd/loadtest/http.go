@@ -258,7 +258,39 @@ func runServe(ctx context.Context, o options, out io.Writer) error {
 	for _, t := range targets(in.Config, ds) {
 		fmt.Fprintf(out, "  %-20s %s%s\n", t.name, in.URL, t.url(rand.New(rand.NewPCG(1, 1))))
 	}
+	if o.paths != "" {
+		n, err := writeComparePaths(o.paths, in.Config, ds)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "  %d comparison-page paths written to %s (wrk -s cmd/loadtest/jamfor.lua %s -- %s)\n", n, o.paths, in.URL, o.paths)
+	}
 	fmt.Fprintln(out, "Ctrl-C stops it.")
 	<-ctx.Done()
 	return nil
+}
+
+// comparePaths lists every comparison page of the dataset that issue #15
+// measures: each indicator × year × highlighted municipality of the
+// default view (network group, the figure itself), about 72,500 for all5.
+func comparePaths(cfg *config.Config, ds reporttest.Dataset) []string {
+	codes := reporttest.Codes(cfg, ds)
+	var out []string
+	for _, ind := range cfg.Indicators[:ds.Indicators] {
+		for y := reporttest.LastYear - ds.Years + 1; y <= reporttest.LastYear; y++ {
+			for _, c := range codes {
+				out = append(out, "/jamfor?indikator="+ind.ID+"&ar="+strconv.Itoa(y)+"&kommun="+c)
+			}
+		}
+	}
+	return out
+}
+
+// writeComparePaths writes comparePaths one a line.
+func writeComparePaths(name string, cfg *config.Config, ds reporttest.Dataset) (int, error) {
+	paths := comparePaths(cfg, ds)
+	if err := os.WriteFile(name, []byte(strings.Join(paths, "\n")+"\n"), 0o644); err != nil {
+		return 0, fmt.Errorf("write paths: %w", err)
+	}
+	return len(paths), nil
 }

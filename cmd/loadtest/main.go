@@ -9,8 +9,11 @@
 //	    prints requests/s, p50/p99 latency and the ratio to the static file.
 //	    Without -url it starts the server in-process on a temporary SQLite
 //	    store filled with a SYNTHETIC dataset (internal/report/reporttest).
-//	loadtest -mode serve -dataset all
-//	    starts that seeded server and waits, for wrk or a browser.
+//	loadtest -mode serve -dataset all5 [-paths FILE]
+//	    starts that seeded server and waits, for wrk or a browser; with
+//	    -paths it writes every comparison-page path of the dataset
+//	    (indicator × year × highlighted municipality), one a line, for
+//	    cmd/loadtest/jamfor.lua (docs/benchmarks.md §7).
 //	loadtest -mode refresh
 //	    runs the SCB and Kolada collectors against local servers replaying
 //	    the recorded answers in collectors/*/testdata; prints the requests
@@ -61,6 +64,7 @@ type options struct {
 	root        string
 	only        string
 	cpuprofile  string
+	paths       string
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -68,7 +72,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var o options
 	fs.StringVar(&o.mode, "mode", "http", "http, serve, refresh, coldstart, upload, uploads")
-	fs.StringVar(&o.dataset, "dataset", "members", "synthetic dataset: members (26×30×6), members20 (26×30×20) or all (290×50×50)")
+	fs.StringVar(&o.dataset, "dataset", "members", "synthetic dataset: members (26×30×6), members20 (26×30×20), all (290×50×50) or all5 (290×50×5)")
 	fs.StringVar(&o.url, "url", "", "http: drive this server instead of starting one (it must serve the same synthetic dataset)")
 	fs.StringVar(&o.db, "db", "", "http/serve: an empty database URL to seed instead of a temporary SQLite file")
 	fs.IntVar(&o.concurrency, "c", 16, "http: concurrent clients")
@@ -81,6 +85,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.root, "root", ".", "refresh: the repository root")
 	fs.StringVar(&o.only, "only", "", "http: run only the targets whose name contains this (the static baseline always runs)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "http: write a CPU profile of the whole process (server and clients) to this file")
+	fs.StringVar(&o.paths, "paths", "", "serve: write the dataset's comparison-page paths to this file, for wrk")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -43,9 +43,14 @@ var (
 	// Kolada ones of the network's focus areas) plus synthetic ones up to
 	// twenty, for the overview and profile budgets.
 	Members20 = Dataset{Name: "members20", Municipalities: 26, Years: 30, Indicators: 20}
+	// All5 is every municipality with a long history of the catalogue's
+	// first five indicators: issue #15's 72,500 uploaded figures, where
+	// the comparison page has about 72,500 distinct URLs (indicator × year
+	// × highlighted municipality).
+	All5 = Dataset{Name: "all5", Municipalities: 290, Years: 50, Indicators: 5}
 )
 
-// ByName returns Members or All.
+// ByName returns the dataset of that name.
 func ByName(name string) (Dataset, error) {
 	switch name {
 	case Members.Name:
@@ -54,8 +59,10 @@ func ByName(name string) (Dataset, error) {
 		return All, nil
 	case Members20.Name:
 		return Members20, nil
+	case All5.Name:
+		return All5, nil
 	}
-	return Dataset{}, fmt.Errorf("reporttest: unknown dataset %q (members, members20 or all)", name)
+	return Dataset{}, fmt.Errorf("reporttest: unknown dataset %q (members, members20, all or all5)", name)
 }
 
 // LastYear is the newest synthetic year; the dataset covers the Years

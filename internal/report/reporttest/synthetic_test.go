@@ -19,6 +19,7 @@ func TestDatasets(t *testing.T) {
 		{Members, 26 * 30 * 6, 26, 6},
 		{Members20, 26 * 30 * 20, 26, 20},
 		{All, 725_000, 11, 50}, // all municipalities; the shipped members stay as they are
+		{All5, 72_500, 11, 5},
 	}
 	at := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
 	for _, tc := range tests {
@@ -69,7 +70,7 @@ func TestDatasets(t *testing.T) {
 }
 
 func TestByName(t *testing.T) {
-	for _, name := range []string{"members", "all"} {
+	for _, name := range []string{"members", "members20", "all", "all5"} {
 		if ds, err := ByName(name); err != nil || ds.Name != name {
 			t.Errorf("%s: %+v %v", name, ds, err)
 		}

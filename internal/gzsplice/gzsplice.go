@@ -1,0 +1,203 @@
+// Package gzsplice assembles a gzip body from pieces compressed at
+// different times: static pieces compressed once and reused by many
+// answers, and small dynamic pieces written per answer as stored
+// (uncompressed) deflate blocks, which costs a copy and no compression.
+//
+// This is the technique pigz uses to compress in parallel: a deflate
+// stream may be cut after a sync flush, which ends the compressed data on
+// a byte boundary with a non-final block, so independently compressed
+// pieces can be laid end to end. Each piece is compressed without the
+// others as dictionary (back-references never reach into a neighbour),
+// which costs a little size and makes any order of pieces valid. The
+// stream ends with an empty final stored block; the gzip trailer carries
+// the CRC-32 and length of the whole uncompressed body.
+//
+// Brotli streams cannot be joined like this; pages assembled here are
+// served gzip (or plain) even to clients that accept br.
+package gzsplice
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"sync"
+)
+
+// Level is the deflate level of static pieces: they are compressed once
+// per view and data version, on the first request that needs them, so the
+// fast level keeps that first request cheap (issue #15).
+const Level = flate.BestSpeed
+
+// Segment is a static piece: its plain bytes and the same bytes as raw
+// deflate data ending in a sync flush (byte-aligned, not final).
+type Segment struct {
+	Plain   []byte
+	Deflate []byte
+}
+
+var writers = sync.Pool{New: func() any {
+	w, err := flate.NewWriter(nil, Level)
+	if err != nil {
+		panic(fmt.Sprintf("gzsplice: flate level %d: %v", Level, err)) // a constant level: cannot happen
+	}
+	return w
+}}
+
+// Compress makes a static segment of plain, which it keeps (the caller
+// must not change it afterwards).
+func Compress(plain []byte) *Segment {
+	var buf bytes.Buffer
+	buf.Grow(len(plain)/3 + 16)
+	w := writers.Get().(*flate.Writer)
+	w.Reset(&buf)
+	// Writes to a bytes.Buffer cannot fail.
+	_, _ = w.Write(plain)
+	_ = w.Flush() // sync flush: ends on a byte boundary, not final
+	writers.Put(w)
+	return &Segment{Plain: plain, Deflate: buf.Bytes()}
+}
+
+// Body is one answer being assembled: a sequence of static segments and
+// dynamic bytes. The zero value is an empty body.
+type Body struct {
+	parts []part
+	dyn   []byte // every dynamic byte, in order; parts refer into it
+	size  int    // plain length
+}
+
+type part struct {
+	seg      *Segment // nil: dynamic bytes dyn[from:to]
+	from, to int
+}
+
+// Static appends a static segment.
+func (b *Body) Static(s *Segment) {
+	if len(s.Plain) == 0 {
+		return
+	}
+	b.parts = append(b.parts, part{seg: s})
+	b.size += len(s.Plain)
+}
+
+// Write appends dynamic bytes (written per answer, stored uncompressed
+// in the gzip form). It never fails.
+func (b *Body) Write(p []byte) (int, error) {
+	b.open()
+	b.dyn = append(b.dyn, p...)
+	b.close(len(p))
+	return len(p), nil
+}
+
+// WriteString appends dynamic bytes.
+func (b *Body) WriteString(s string) {
+	b.open()
+	b.dyn = append(b.dyn, s...)
+	b.close(len(s))
+}
+
+// WriteByte appends one dynamic byte.
+func (b *Body) WriteByte(c byte) error {
+	b.open()
+	b.dyn = append(b.dyn, c)
+	b.close(1)
+	return nil
+}
+
+// open makes the last part a dynamic one ending at the end of dyn, so
+// that consecutive writes make one stored run.
+func (b *Body) open() {
+	if n := len(b.parts); n > 0 && b.parts[n-1].seg == nil {
+		return
+	}
+	b.parts = append(b.parts, part{from: len(b.dyn), to: len(b.dyn)})
+}
+
+// close extends the last (dynamic) part to the end of dyn.
+func (b *Body) close(n int) {
+	b.parts[len(b.parts)-1].to = len(b.dyn)
+	b.size += n
+}
+
+// Len is the length of the plain body.
+func (b *Body) Len() int { return b.size }
+
+// Plain appends the uncompressed body to dst.
+func (b *Body) Plain(dst []byte) []byte {
+	dst = grow(dst, b.size)
+	for _, p := range b.parts {
+		dst = append(dst, b.bytes(p)...)
+	}
+	return dst
+}
+
+func (b *Body) bytes(p part) []byte {
+	if p.seg != nil {
+		return p.seg.Plain
+	}
+	return b.dyn[p.from:p.to]
+}
+
+// gzipHeader is a minimal gzip member header: deflate, no name, no time,
+// unknown OS (RFC 1952 §2.3).
+var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
+
+// maxStored is the largest stored deflate block (RFC 1951 §3.2.4).
+const maxStored = 0xffff
+
+// Gzip appends the body as one gzip member to dst.
+func (b *Body) Gzip(dst []byte) []byte {
+	n := len(gzipHeader) + 5 + 8
+	for _, p := range b.parts {
+		if p.seg != nil {
+			n += len(p.seg.Deflate)
+		} else {
+			n += p.to - p.from + 5*((p.to-p.from)/maxStored+1)
+		}
+	}
+	dst = grow(dst, n)
+	dst = append(dst, gzipHeader...)
+	crc := uint32(0)
+	for _, p := range b.parts {
+		plain := b.bytes(p)
+		crc = crc32.Update(crc, crc32.IEEETable, plain)
+		if p.seg != nil {
+			dst = append(dst, p.seg.Deflate...)
+			continue
+		}
+		dst = appendStored(dst, plain, false)
+	}
+	dst = appendStored(dst, nil, true)
+	dst = binary.LittleEndian.AppendUint32(dst, crc)
+	return binary.LittleEndian.AppendUint32(dst, uint32(b.size))
+}
+
+// appendStored writes p as stored blocks, each after a byte boundary (a
+// stored block's three header bits are padded to one), the last one final
+// when final is set. An empty p with final is the stream's end marker.
+func appendStored(dst, p []byte, final bool) []byte {
+	for {
+		n := min(len(p), maxStored)
+		last := n == len(p)
+		h := byte(0)
+		if last && final {
+			h = 1
+		}
+		dst = append(dst, h, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
+		dst = append(dst, p[:n]...)
+		p = p[n:]
+		if last {
+			return dst
+		}
+	}
+}
+
+func grow(dst []byte, n int) []byte {
+	if cap(dst)-len(dst) < n {
+		d := make([]byte, len(dst), len(dst)+n)
+		copy(d, dst)
+		return d
+	}
+	return dst
+}
