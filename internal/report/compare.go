@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"slices"
 	"sort"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
@@ -119,22 +120,55 @@ func distinctSources(rows []RankRow) []domain.Source {
 // Compare builds the ranking of the members (and the selected
 // municipality) for one indicator, year and measure.
 func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareView, error) {
+	b, err := NewCompareBase(ctx, env, d, p)
+	if err != nil {
+		return nil, err
+	}
+	return b.View(p.Kommun)
+}
+
+// CompareBase is a comparison without its highlighted municipality: the
+// group's rows ranked, its median and mean, riket and the sources of all
+// of them. It is what every highlighted municipality's page shares, built
+// once per view and data version (issue #15); View adds the one
+// municipality. A CompareBase is read-only after NewCompareBase and safe
+// for concurrent use.
+type CompareBase struct {
+	env         *Env
+	in          inputs
+	disc        discrepancyIndex
+	ind         domain.Indicator
+	measureNote string
+	asked       CompareParams // as asked, Year and Base maybe 0
+	p           CompareParams // with the defaults filled in for the group alone
+	rows        []RankRow     // the group's, ranked, none selected
+	index       map[string]int
+	distinct    []domain.Source // the rows' different sources
+	groupRefs   []Ref           // median and mean
+	riket       Ref
+	sources     [3][]domain.Source // figures, population, jobs: the group's and riket's sources
+	years       map[int]bool       // the years the sources are taken from
+}
+
+// NewCompareBase loads the indicator's tables and ranks the group. The
+// highlighted municipality (p.Kommun) is not part of it, except that it
+// must name a municipality when given; a group that depends on one
+// (county, similar municipalities) must already be resolved in p.Group.
+func NewCompareBase(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareBase, error) {
 	ind, ok := env.Catalogue.Get(p.Indicator)
 	if !ok {
 		return nil, domain.NotFound("indikatorn %q finns inte", p.Indicator)
 	}
-	var measureNote string
-	p.Measure, measureNote = fitMeasure(ind, p.Measure)
-	sel, err := env.municipality(p.Kommun)
-	if err != nil {
+	if _, err := env.municipality(p.Kommun); err != nil {
 		return nil, err
 	}
-	disc, err := env.discrepancies(ctx, d)
-	if err != nil {
+	b := &CompareBase{env: env, ind: ind}
+	p.Measure, b.measureNote = fitMeasure(ind, p.Measure)
+	var err error
+	if b.disc, err = env.discrepancies(ctx, d); err != nil {
 		return nil, err
 	}
-	in, err := loadInputs(ctx, d, p.Indicator, p.Measure)
-	if err != nil {
+	if b.in, err = loadInputs(ctx, d, p.Indicator, p.Measure); err != nil {
 		return nil, err
 	}
 	if p.Period == 0 {
@@ -143,40 +177,189 @@ func Compare(ctx context.Context, env *Env, d *Data, p CompareParams) (*CompareV
 	if p.Period < 1 || p.Period > 50 {
 		return nil, domain.Invalid("perioden måste vara 1–50 år")
 	}
-	g := env.orNetwork(p.Group)
-	p.Group = g
-	codes := append([]string(nil), g.Codes...)
-	if sel != nil && !g.Has(sel.Code) {
-		codes = append(codes, sel.Code)
-	}
-	if p.Base == 0 && len(in.values.Years) > 0 {
-		p.Base = firstCommonYear(in.values, codes)
+	p.Group = env.orNetwork(p.Group)
+	p.Kommun = ""
+	b.asked = p
+	b.rank(b.defaults(p, p.Group.Codes))
+	return b, nil
+}
+
+// defaults fills in the year and the index base the view shows when the
+// URL gives none: the latest year and the first year any of codes has a
+// figure.
+func (b *CompareBase) defaults(p CompareParams, codes []string) CompareParams {
+	if p.Base == 0 && len(b.in.values.Years) > 0 {
+		p.Base = firstCommonYear(b.in.values, codes)
 	}
 	if p.Year == 0 {
-		p.Year = latestYear(in.values, codes)
+		p.Year = latestYear(b.in.values, codes)
 	}
+	return p
+}
+
+// rank builds the group's rows, references and sources for p.
+func (b *CompareBase) rank(p CompareParams) {
+	b.p = p
+	g := p.Group
+	b.rows = make([]RankRow, 0, len(g.Codes))
+	for _, c := range g.Codes {
+		b.rows = append(b.rows, b.row(c))
+	}
+	rankRows(b.rows)
+	b.index = make(map[string]int, len(b.rows))
+	for i, r := range b.rows {
+		b.index[r.Code] = i
+	}
+	b.distinct = distinctSources(b.rows)
+	agg, ok := aggregateYear(b.env.groupSeries(g, b.in, p.Measure, p.Base, p.Period), p.Year)
+	b.groupRefs = []Ref{
+		{Kind: domain.RefMedian, Label: g.Name + ", median", Value: ptr(agg.Median, ok), Note: agg.CountNote(), Partial: ok && agg.Partial()},
+		{Kind: domain.RefMean, Label: g.Name + ", medelvärde", Value: ptr(agg.Mean, ok), Note: agg.CountNote(), Partial: ok && agg.Partial()},
+	}
+	s, summed := b.env.measured(b.in, domain.RiketCode, p.Measure, p.Base, p.Period)
+	b.riket = Ref{Kind: domain.RefRiket, Label: "Riket", Value: ptr(s[p.Year], hasYear(s, p.Year))}
+	if summedAt(summed, p) {
+		b.riket.Note = "summa av landets kommuner"
+	}
+	b.years = map[int]bool{p.Year: true}
+	if p.Measure == derive.MeasureIndex {
+		b.years[p.Base] = true
+	}
+	if p.Measure == derive.MeasureChange {
+		b.years[p.Year-p.Period] = true
+	}
+	refCodes := append(append([]string(nil), g.Codes...), domain.RiketCode)
+	for i, t := range b.tables() {
+		if t != nil {
+			b.sources[i] = t.Sources(refCodes, b.years)
+		}
+	}
+}
+
+// tables are the figures and the population and jobs behind a derived
+// measure (nil when the measure needs none).
+func (b *CompareBase) tables() [3]*Table {
+	return [3]*Table{b.in.values, b.in.population, b.in.jobs}
+}
+
+// row is one municipality's row, not yet ranked or selected.
+func (b *CompareBase) row(c string) RankRow {
+	env, in, p := b.env, b.in, b.p
+	row := RankRow{Code: c, Name: env.Regions.Name(c), Member: env.IsMember(c), InGroup: p.Group.Has(c)}
+	if s, _ := env.measured(in, c, p.Measure, p.Base, p.Period); s != nil {
+		row.Value = ptr(s[p.Year], hasYear(s, p.Year))
+	}
+	row.Raw = ptr(in.values.Value(c, p.Year))
+	if src, ok := in.values.Source(c, p.Year); ok {
+		row.Source = &src
+		row.Discrepancy = b.disc.note(b.ind, c, p.Year)
+	}
+	return row
+}
+
+// Params are the view's parameters with the defaults filled in for the
+// group alone: what pages sharing this base have in common.
+func (b *CompareBase) Params() CompareParams { return b.p }
+
+// View is the comparison with code highlighted ("" for none), as Compare
+// builds it. A municipality outside the group joins the ranking; when it
+// moves the default year or index base (it has figures the group lacks),
+// the view is ranked again for those.
+func (b *CompareBase) View(code string) (*CompareView, error) {
+	sel, err := b.env.municipality(code)
+	if err != nil {
+		return nil, err
+	}
+	p := b.p
+	rows := make([]RankRow, len(b.rows), len(b.rows)+1)
+	copy(rows, b.rows)
+	distinct := len(b.distinct)
+	if sel != nil {
+		if i, in := b.index[sel.Code]; in {
+			rows[i].Selected = true
+		} else {
+			if q := b.defaults(b.asked, append(append([]string(nil), p.Group.Codes...), sel.Code)); q.Year != p.Year || q.Base != p.Base {
+				other := *b
+				other.rank(q)
+				return other.View(code)
+			}
+			row := b.row(sel.Code)
+			row.Selected = true
+			if row.Source != nil && !slices.Contains(b.distinct, *row.Source) {
+				distinct++
+			}
+			rows = append(rows, row)
+			rankRows(rows)
+		}
+		p.Kommun = sel.Code
+	}
+	g := p.Group
 	v := &CompareView{
-		Params: p, Indicator: ind, Measure: p.Measure, Unit: unitFor(ind, p.Measure), Decimals: decimalsFor(ind, p.Measure),
-		Years: in.values.Years, Selected: sel, Group: g, Precedence: env.Precedence.Describe(), Measures: applicable(ind),
-		MeasureNote: measureNote,
+		Params: p, Indicator: b.ind, Measure: p.Measure, Unit: unitFor(b.ind, p.Measure), Decimals: decimalsFor(b.ind, p.Measure),
+		Years: b.in.values.Years, Selected: sel, Group: g, Precedence: b.env.Precedence.Describe(), Measures: applicable(b.ind),
+		MeasureNote: b.measureNote, Rows: rows, RowSources: distinct > 1,
 	}
-	for _, c := range codes {
-		row := RankRow{Code: c, Name: env.Regions.Name(c), Member: env.IsMember(c), InGroup: g.Has(c), Selected: sel != nil && sel.Code == c}
-		if s, _ := env.measured(in, c, p.Measure, p.Base, p.Period); s != nil {
-			row.Value = ptr(s[p.Year], hasYear(s, p.Year))
-		}
-		row.Raw = ptr(in.values.Value(c, p.Year))
-		if src, ok := in.values.Source(c, p.Year); ok {
-			row.Source = &src
-			row.Discrepancy = disc.note(ind, c, p.Year)
-		}
-		v.Rows = append(v.Rows, row)
-	}
-	rankRows(v.Rows)
-	v.RowSources = len(distinctSources(v.Rows)) > 1
-	v.Refs = env.compareRefs(in, g, sel, p)
-	v.Sources = compareSources(in, codes, sel, p)
+	v.Refs = append(append(make([]Ref, 0, 4), b.groupRefs...), b.countyRef(sel)...)
+	v.Refs = append(v.Refs, b.riket)
+	v.Sources = b.viewSources(sel, rows)
 	return v, nil
+}
+
+// countyRef is the highlighted municipality's county as a reference line
+// (none without one).
+func (b *CompareBase) countyRef(sel *domain.Region) []Ref {
+	if sel == nil {
+		return nil
+	}
+	p := b.p
+	county, _ := b.env.Regions.Get(sel.CountyCode)
+	s, summed := b.env.measured(b.in, county.Code, p.Measure, p.Base, p.Period)
+	r := Ref{Kind: domain.RefCounty, Label: county.Name, Value: ptr(s[p.Year], hasYear(s, p.Year))}
+	if summedAt(summed, p) {
+		r.Note = "summa av länets kommuner"
+	}
+	return []Ref{r}
+}
+
+// viewSources lists the sources of every figure the page rests on: the
+// compared municipalities', the references', and for derived measures the
+// population or jobs behind them, in the years used. The group's are
+// known; the highlighted municipality and its county add theirs.
+func (b *CompareBase) viewSources(sel *domain.Region, rows []RankRow) []domain.Source {
+	var extra []string
+	if sel != nil {
+		if len(rows) > len(b.rows) {
+			extra = append(extra, sel.Code)
+		}
+		extra = append(extra, sel.CountyCode)
+	}
+	var out []domain.Source
+	for i, t := range b.tables() {
+		if t == nil {
+			continue
+		}
+		own := b.sources[i]
+		if len(extra) > 0 {
+			own = sortedUnion(own, t.Sources(extra, b.years))
+		}
+		out = mergeSources(out, own)
+	}
+	return out
+}
+
+// sortedUnion merges two source lists sorted as Table.Sources sorts them
+// into one, without repeats.
+func sortedUnion(a, b []domain.Source) []domain.Source {
+	out := append([]domain.Source(nil), a...)
+	for _, s := range b {
+		if !slices.Contains(a, s) {
+			out = append(out, s)
+		}
+	}
+	if len(out) > len(a) {
+		sortSources(out)
+	}
+	return out
 }
 
 // fitMeasure gives the measure to show: absolute when none is asked for,
@@ -204,58 +387,6 @@ func (e *Env) municipality(code string) (*domain.Region, error) {
 		return nil, domain.NotFound("kommunen %q finns inte", code)
 	}
 	return &r, nil
-}
-
-// compareRefs are the reference lines: the group's median and mean of the
-// members' own measured figures (own changes, own indexes), over the
-// members that have one; the selected municipality's county; riket. A
-// county or riket figure summed from municipalities says so.
-func (e *Env) compareRefs(in inputs, g Group, sel *domain.Region, p CompareParams) []Ref {
-	agg, ok := aggregateYear(e.groupSeries(g, in, p.Measure, p.Base, p.Period), p.Year)
-	refs := []Ref{
-		{Kind: domain.RefMedian, Label: g.Name + ", median", Value: ptr(agg.Median, ok), Note: agg.CountNote(), Partial: ok && agg.Partial()},
-		{Kind: domain.RefMean, Label: g.Name + ", medelvärde", Value: ptr(agg.Mean, ok), Note: agg.CountNote(), Partial: ok && agg.Partial()},
-	}
-	if sel != nil {
-		county, _ := e.Regions.Get(sel.CountyCode)
-		s, summed := e.measured(in, county.Code, p.Measure, p.Base, p.Period)
-		r := Ref{Kind: domain.RefCounty, Label: county.Name, Value: ptr(s[p.Year], hasYear(s, p.Year))}
-		if summedAt(summed, p) {
-			r.Note = "summa av länets kommuner"
-		}
-		refs = append(refs, r)
-	}
-	s, summed := e.measured(in, domain.RiketCode, p.Measure, p.Base, p.Period)
-	r := Ref{Kind: domain.RefRiket, Label: "Riket", Value: ptr(s[p.Year], hasYear(s, p.Year))}
-	if summedAt(summed, p) {
-		r.Note = "summa av landets kommuner"
-	}
-	return append(refs, r)
-}
-
-// compareSources lists the sources of every figure the page rests on: the
-// compared municipalities', the references', and for derived measures the
-// population or jobs behind them, in the years used.
-func compareSources(in inputs, codes []string, sel *domain.Region, p CompareParams) []domain.Source {
-	refCodes := append(append([]string(nil), codes...), domain.RiketCode)
-	if sel != nil {
-		refCodes = append(refCodes, sel.CountyCode)
-	}
-	years := map[int]bool{p.Year: true}
-	if p.Measure == derive.MeasureIndex {
-		years[p.Base] = true
-	}
-	if p.Measure == derive.MeasureChange {
-		years[p.Year-p.Period] = true
-	}
-	out := mergeSources(nil, in.values.Sources(refCodes, years))
-	if in.population != nil {
-		out = mergeSources(out, in.population.Sources(refCodes, years))
-	}
-	if in.jobs != nil {
-		out = mergeSources(out, in.jobs.Sources(refCodes, years))
-	}
-	return out
 }
 
 // summedAt reports whether any year a compared figure rests on (the year,

@@ -80,13 +80,18 @@ func (t *Table) Sources(codes []string, years map[int]bool) []domain.Source {
 	for i := range seen {
 		out = append(out, t.srcs[i])
 	}
+	sortSources(out)
+	return out
+}
+
+// sortSources orders sources by kind, then reference.
+func sortSources(out []domain.Source) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Kind != out[j].Kind {
 			return out[i].Kind < out[j].Kind
 		}
 		return out[i].Ref < out[j].Ref
 	})
-	return out
 }
 
 func newTable(ind domain.Indicator, obs []domain.Observation) *Table {
