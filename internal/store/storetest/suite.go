@@ -87,6 +87,11 @@ func Run(t *testing.T, open Opener, fail Failer) {
 		{"Migrations", testMigrations},
 		{"Groups", testGroups},
 		{"Members", testMembers},
+		{"ObservationsOrder", testObservationsOrder},
+		{"BatchYearBounds", testBatchYearBounds},
+		{"ShadowedChange", testShadowedChange},
+		{"ListLimits", testListLimits},
+		{"ErrorsNameTheirBatch", testErrorsNameTheirBatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

@@ -1,0 +1,146 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlstore"
+)
+
+// The tests in this file hold the store to what mutation testing
+// (docs/testing.md) found unchecked: the order pages get figures in, the
+// year bounds of a batch, what a diff says of a shadowed figure, default
+// list limits and how errors are reported.
+
+// testObservationsOrder: figures come back by indicator, municipality and
+// year whatever order they were stored in; tables and charts rely on it.
+// The data is chosen so that each of the three keys decides some pair.
+func testObservationsOrder(t *testing.T, s *sqlstore.Store) {
+	var in []domain.Observation
+	for _, ind := range []string{"population", "employed_day"} {
+		for _, m := range []string{"1060", "0481"} {
+			for _, y := range []int{2024, 2023} {
+				in = append(in, obs(domain.SourceSCB, "TAB638", m, ind, y, float64(y)))
+			}
+		}
+	}
+	mustApply(t, s, batch(domain.SourceSCB, "scb", in...))
+	got, err := s.Observations(context.Background(), domain.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, o := range got {
+		keys = append(keys, o.Key().String())
+	}
+	want := []string{
+		"0481/employed_day/2023", "0481/employed_day/2024", "1060/employed_day/2023", "1060/employed_day/2024",
+		"0481/population/2023", "0481/population/2024", "1060/population/2023", "1060/population/2024",
+	}
+	if strings.Join(keys, " ") != strings.Join(want, " ") {
+		t.Fatalf("order\n got %v\nwant %v", keys, want)
+	}
+}
+
+// testBatchYearBounds: the years 1800 and 2200 are the last accepted at
+// each end; one year beyond is refused and nothing is written.
+func testBatchYearBounds(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		year int
+		ok   bool
+	}{{1799, false}, {1800, true}, {2200, true}, {2201, false}} {
+		b := batch(domain.SourceUpload, fmt.Sprint(tc.year), obs(domain.SourceUpload, "f.xlsx", "1060", "population", tc.year, 1))
+		_, err := s.Apply(ctx, b)
+		if tc.ok && err != nil {
+			t.Errorf("year %d refused: %v", tc.year, err)
+		}
+		if !tc.ok && domain.ErrorCode(err) != domain.CodeInvalid {
+			t.Errorf("year %d: err = %v, want invalid", tc.year, err)
+		}
+	}
+	got := values(t, s, domain.Filter{})
+	want := map[string]string{"1060/population/1800": "1 upload", "1060/population/2200": "1 upload"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("stored %v, want %v", got, want)
+	}
+	for _, v := range []float64{math.NaN(), math.Inf(1)} {
+		if _, err := s.Apply(ctx, batch(domain.SourceUpload, "nan", obs(domain.SourceUpload, "f", "1060", "population", 2024, v))); domain.ErrorCode(err) != domain.CodeInvalid {
+			t.Errorf("value %g: err = %v, want invalid", v, err)
+		}
+	}
+}
+
+// testShadowedChange: a figure that a higher-precedence source hides is
+// listed with the batch's own figure as New and the shown one as Old, so
+// the preview says what was uploaded and what stays on the pages.
+func testShadowedChange(t *testing.T, s *sqlstore.Store) {
+	mustApply(t, s, batch(domain.SourceSCB, "scb", obs(domain.SourceSCB, "TAB638", "1060", "population", 2024, 13000)))
+	d, err := s.Preview(context.Background(), batch(domain.SourceUpload, "up", obs(domain.SourceUpload, "up", "1060", "population", 2024, 12999)))
+	if err != nil || len(d.Changes) != 1 {
+		t.Fatalf("preview = %+v, %v", d, err)
+	}
+	c := d.Changes[0]
+	if c.Kind != domain.ChangeShadowed || c.New != 12999 || c.Old == nil || *c.Old != 13000 || c.OldFrom == nil || c.OldFrom.Kind != domain.SourceSCB {
+		t.Fatalf("shadowed change = %+v (old %v from %+v)", c, c.Old, c.OldFrom)
+	}
+}
+
+// testListLimits: a limit of zero or less lists with the default limit,
+// not nothing; an empty source lists the runs of every source.
+func testListLimits(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	for i := range 3 {
+		mustApply(t, s, batch(domain.SourceUpload, fmt.Sprint(i), obs(domain.SourceUpload, "f", "1060", "population", 2020+i, 1)))
+	}
+	for _, src := range []string{"scb", "kolada"} {
+		if _, err := s.StartRun(ctx, src, "schedule"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, limit := range []int{0, -1} {
+		if bs, err := s.Batches(ctx, limit); err != nil || len(bs) != 3 {
+			t.Errorf("batches with limit %d: %d, %v; want 3", limit, len(bs), err)
+		}
+		rs, err := s.Runs(ctx, "", limit)
+		if err != nil || len(rs) != 2 || rs[0].Source != "kolada" || rs[1].Source != "scb" {
+			t.Errorf("runs with limit %d: %+v, %v; want kolada then scb", limit, rs, err)
+		}
+	}
+	if bs, err := s.Batches(ctx, 2); err != nil || len(bs) != 2 || bs[0].Label != "2" {
+		t.Errorf("batches with limit 2: %+v, %v; want the two newest", bs, err)
+	}
+}
+
+// testErrorsNameTheirBatch: a refusal reaches the caller as the coded
+// error with its Swedish message and nothing else; a database failure is
+// wrapped with the import it hit, so the log says which one.
+func testErrorsNameTheirBatch(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	d := mustApply(t, s, batch(domain.SourceUpload, "kvartal.xlsx", obs(domain.SourceUpload, "f", "1060", "population", 2024, 1)))
+	_, err := s.Apply(ctx, batch(domain.SourceUpload, "fel.xlsx", obs(domain.SourceUpload, "f", "10600", "population", 2024, 1)))
+	if err == nil || err.Error() != `okänd regionkod "10600"` {
+		t.Errorf("refused batch: %v", err)
+	}
+	if err := s.Rollback(ctx, d.BatchID, "anna"); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Rollback(ctx, d.BatchID, "anna")
+	if want := fmt.Sprintf("import %d är redan ångrad", d.BatchID); err == nil || err.Error() != want {
+		t.Errorf("second rollback: %v, want %q", err, want)
+	}
+
+	s.Close()
+	_, err = s.Apply(ctx, batch(domain.SourceUpload, "kvartal2.xlsx", obs(domain.SourceUpload, "f", "1060", "population", 2024, 2)))
+	if err == nil || !strings.Contains(err.Error(), `store: apply "kvartal2.xlsx"`) {
+		t.Errorf("apply on a closed store: %v", err)
+	}
+	err = s.Rollback(ctx, d.BatchID, "anna")
+	if want := fmt.Sprintf("store: rollback %d:", d.BatchID); err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("rollback on a closed store: %v, want it to start %q", err, want)
+	}
+}
