@@ -61,6 +61,9 @@ type Chart struct {
 	GeoURL string
 	Height int // pixels
 	Label  string
+	// raw is the option already written as JSON (line charts and sparks,
+	// see skeleton.go); Option is then nil.
+	raw []byte
 }
 
 // renderable is what go-echarts charts have in common.
@@ -88,6 +91,9 @@ func fromGoECharts(c renderable) (map[string]any, error) {
 // type="application/json"> element: json.Marshal escapes <, >, & and the
 // line separators, so no text in it can end the element.
 func (c *Chart) JSON() (template.JS, error) {
+	if c.raw != nil {
+		return template.JS(c.raw), nil
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(true)

@@ -70,7 +70,7 @@ func BenchmarkCompare(b *testing.B) {
 }
 
 func BenchmarkOverview(b *testing.B) {
-	for _, ds := range []reporttest.Dataset{reporttest.Members, reporttest.Members20, reporttest.All} {
+	for _, ds := range []reporttest.Dataset{reporttest.Members, reporttest.Members20, reporttest.All20, reporttest.All} {
 		f := newFixture(b, ds)
 		run := func(b *testing.B, cold bool) {
 			d := report.NewData(f.reader, f.env.Catalogue, time.Hour)
@@ -97,7 +97,7 @@ func BenchmarkOverview(b *testing.B) {
 // BenchmarkProfile is one member's page: every indicator over time against
 // the network, its county and riket.
 func BenchmarkProfile(b *testing.B) {
-	for _, ds := range []reporttest.Dataset{reporttest.Members, reporttest.Members20} {
+	for _, ds := range []reporttest.Dataset{reporttest.Members, reporttest.Members20, reporttest.All20} {
 		f := newFixture(b, ds)
 		code := f.cfg.Network.Members[0].Code
 		run := func(b *testing.B, cold bool) {

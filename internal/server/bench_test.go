@@ -122,3 +122,67 @@ func fetch(b *testing.B, c *http.Client, url string, identity bool) {
 		b.Fatalf("%s: status %d, %d bytes, %v", url, resp.StatusCode, n, err)
 	}
 }
+
+// BenchmarkColdPages is #15's budget: the overview and a member's profile
+// built after a data change, at the country's size with about twenty
+// indicators, against the static file of the same server in the same
+// invocation (docs/benchmarks.md section 7):
+//
+//	go test -run '^$' -bench ColdPages -benchtime 2s ./internal/server/
+//
+// "cold" empties the page cache first (the tables stay: they are loaded
+// once per data change, see BenchmarkServer's table-load). Each case also
+// reports the gzip-compressed size of the page ("gz-bytes").
+func BenchmarkColdPages(b *testing.B) {
+	for _, ds := range []reporttest.Dataset{reporttest.Members20, reporttest.All20} {
+		b.Run(ds.Name, func(b *testing.B) {
+			inst := seededInstance(b, ds)
+			member := inst.Config.Network.Members[0].Code
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}
+			for _, tc := range []struct {
+				name, path string
+				cold       bool
+			}{
+				{"static", "/static/style.css", false},
+				{"overview/cold", "/", true},
+				{"profile/cold", "/kommun/" + member, true},
+				{"profile/warm", "/kommun/" + member, false},
+			} {
+				b.Run(tc.name, func(b *testing.B) {
+					size := gzipSize(b, client, inst.URL+tc.path)
+					b.ReportAllocs()
+					for b.Loop() {
+						if tc.cold {
+							inst.Server.Invalidate()
+						}
+						fetch(b, client, inst.URL+tc.path, false)
+					}
+					// After the loop: b.Loop's first call resets reported metrics.
+					b.ReportMetric(float64(size), "gz-bytes")
+				})
+			}
+		})
+	}
+}
+
+// gzipSize is the size of the page as a browser asking for gzip gets it.
+func gzipSize(b *testing.B, c *http.Client, url string) int64 {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := c.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	n, err := io.Copy(io.Discard, resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		b.Fatalf("%s: status %d, %v", url, resp.StatusCode, err)
+	}
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		b.Fatalf("%s: Content-Encoding %q", url, resp.Header.Get("Content-Encoding"))
+	}
+	return n
+}

@@ -50,6 +50,11 @@ var (
 	All5 = Dataset{Name: "all5", Municipalities: 290, Years: 50, Indicators: 5}
 )
 
+// All20 is every municipality with a long history and about twenty
+// indicators (#15): the overview and profile budgets at the country's
+// size with the catalogue a network grows into.
+var All20 = Dataset{Name: "all20", Municipalities: 290, Years: 50, Indicators: 20}
+
 // ByName returns the dataset of that name.
 func ByName(name string) (Dataset, error) {
 	switch name {
@@ -61,8 +66,10 @@ func ByName(name string) (Dataset, error) {
 		return Members20, nil
 	case All5.Name:
 		return All5, nil
+	case All20.Name:
+		return All20, nil
 	}
-	return Dataset{}, fmt.Errorf("reporttest: unknown dataset %q (members, members20, all or all5)", name)
+	return Dataset{}, fmt.Errorf("reporttest: unknown dataset %q (members, members20, all, all5 or all20)", name)
 }
 
 // LastYear is the newest synthetic year; the dataset covers the Years
