@@ -94,10 +94,12 @@ func (s *Server) basicUser(c *fiber.Ctx) (*domain.User, error) {
 }
 
 // checkPassword verifies a name and password, slowed per name and client
-// address after failures (loginThrottle).
+// address after failures (loginThrottle; a browser that has logged in as
+// name before is slowed by the name's own failures only).
 func (s *Server) checkPassword(c *fiber.Ctx, name, pw string) (*domain.User, error) {
 	ip := s.clientIP(c)
-	if wait := s.logins.wait(ip, name, s.now()); wait > 0 {
+	known := s.devices.knows(c.Cookies(deviceCookie), name)
+	if wait := s.logins.wait(ip, name, known, s.now()); wait > 0 {
 		s.log.Info("login throttled", "user", name, "ip", ip, "wait", wait)
 		return nil, throttled(c, wait)
 	}

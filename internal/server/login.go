@@ -57,6 +57,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	}
 	s.setCookie(c, sessionCookie, tok, int(sessionTTL.Seconds()))
 	s.setCookie(c, loginCSRFCookie, "", -1)
+	s.setCookie(c, deviceCookie, s.devices.mark(u.Name), int(deviceTTL.Seconds()))
 	s.log.Info("login", "user", u.Name, "role", u.Role)
 	return c.Redirect(next, fiber.StatusSeeOther)
 }

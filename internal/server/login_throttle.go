@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,15 +15,21 @@ import (
 // loginThrottle slows password guessing without locking anyone out. After
 // a few failures a name (or an address) must wait before its next attempt,
 // the wait doubling with each further failure up to a ceiling; nothing is
-// ever locked for longer than that ceiling. Failures from an address only
-// delay names that have failed themselves, so an attacker trying many
-// names, or sharing an address with the admins, never stops an admin whose
-// own name has not failed from logging in. A success clears the name.
+// ever locked for longer than that ceiling. A success clears the name.
+//
+// An address's failures count in two ways. Once a name has failed itself,
+// its attempts from an address with failures wait too. And when an address
+// has failed very often (one password tried against many names: password
+// spraying), every name from it waits, except in a browser that has logged
+// in as that name before (deviceCookie): so an attacker sharing an address
+// with the admins slows newcomers from it, never the admins' own browsers.
 type loginThrottle struct {
 	mu sync.Mutex
-	// freeName and freeAddr are how many failures pass without a wait.
-	freeName, freeAddr int
-	base, ceiling      time.Duration
+	// freeName and freeAddr are how many failures pass without a wait;
+	// freeSpray is how many failures from an address pass before names
+	// that have not failed themselves wait too (unknown browsers only).
+	freeName, freeAddr, freeSpray int
+	base, ceiling                 time.Duration
 	// forget drops a key's failures after this long without a new one.
 	forget time.Duration
 	names  map[string]*failures
@@ -39,7 +46,7 @@ type failures struct {
 const maxThrottleKeys = 50_000
 
 func newLoginThrottle() *loginThrottle {
-	return &loginThrottle{freeName: 3, freeAddr: 10, base: time.Second, ceiling: time.Minute, forget: 15 * time.Minute,
+	return &loginThrottle{freeName: 3, freeAddr: 10, freeSpray: 20, base: time.Second, ceiling: time.Minute, forget: 15 * time.Minute,
 		names: map[string]*failures{}, addrs: map[string]*failures{}}
 }
 
@@ -63,15 +70,24 @@ func (l *loginThrottle) remaining(f *failures, free int, now time.Time) time.Dur
 }
 
 // wait is how long an attempt for name from addr must still wait; 0 lets
-// it through.
-func (l *loginThrottle) wait(addr, name string, now time.Time) time.Duration {
+// it through. knownDevice says the browser has logged in as name before:
+// then only the name's own failures count.
+func (l *loginThrottle) wait(addr, name string, knownDevice bool, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	nf := l.names[name]
-	if nf == nil || now.Sub(nf.last) >= l.forget {
-		return 0 // a name that has not failed is never held up by others' failures
+	if nf != nil && now.Sub(nf.last) >= l.forget {
+		nf = nil
 	}
-	return max(l.remaining(nf, l.freeName, now), l.remaining(l.addrs[addr], l.freeAddr, now))
+	w := l.remaining(nf, l.freeName, now)
+	if knownDevice {
+		return w
+	}
+	free := l.freeSpray // a name that has not failed waits only for a spraying address
+	if nf != nil {
+		free = l.freeAddr
+	}
+	return max(w, l.remaining(l.addrs[addr], free, now))
 }
 
 func (l *loginThrottle) fail(addr, name string, now time.Time) {
@@ -84,7 +100,10 @@ func (l *loginThrottle) fail(addr, name string, now time.Time) {
 		f := kv.m[kv.key]
 		if f == nil || now.Sub(f.last) >= l.forget {
 			f = &failures{}
-			kv.m[kv.key] = f
+			// A key may come from Fiber's request buffer, which the next
+			// request overwrites: a map key kept past the request must be
+			// a copy, or one name's failures turn into another's.
+			kv.m[strings.Clone(kv.key)] = f
 		}
 		f.n++
 		f.last = now

@@ -101,6 +101,8 @@ type Server struct {
 	pages  *pageSet
 	cache  *pageCache
 	logins *loginThrottle
+	// devices recognises browsers that have logged in before (login_device.go).
+	devices *deviceMarks
 	// uploads bounds the uploads parsed at once (upload_gate.go).
 	uploads *uploadGate
 	clock   clock.Clock
@@ -131,6 +133,11 @@ func New(d Deps) (*fiber.App, *Server, error) {
 	s := &Server{deps: d, log: d.Log, cache: newPageCache(512), logins: newLoginThrottle(), clock: d.Clock,
 		uploads:  newUploadGate(d.UploadParallel, d.UploadWait),
 		security: newSecurityPolicy(d.FrameAncestors, d.SecureCookies), metricsHandler: adaptor.HTTPHandler(d.Metrics.Handler())}
+	devices, err := newDeviceMarks()
+	if err != nil {
+		return nil, nil, err
+	}
+	s.devices = devices
 	pages, err := loadPages(s.sourceFuncs())
 	if err != nil {
 		return nil, nil, err
