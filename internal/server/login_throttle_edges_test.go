@@ -43,12 +43,12 @@ func TestThrottleWaitCountsFromTheLastFailure(t *testing.T) {
 		{0, 2 * time.Second}, {500 * time.Millisecond, 1500 * time.Millisecond},
 		{2 * time.Second, 0}, {time.Minute, 0},
 	} {
-		if got := l.wait("192.0.2.1", "bertil", throttleT0.Add(tc.after)); got != tc.want {
+		if got := l.wait("192.0.2.1", "bertil", false, throttleT0.Add(tc.after)); got != tc.want {
 			t.Errorf("%v after the fourth failure: wait %v, want %v", tc.after, got, tc.want)
 		}
 	}
 	l.succeed("bertil")
-	if got := l.wait("192.0.2.1", "bertil", throttleT0); got != 0 {
+	if got := l.wait("192.0.2.1", "bertil", false, throttleT0); got != 0 {
 		t.Errorf("after a success: wait %v, want 0", got)
 	}
 }
@@ -61,10 +61,10 @@ func TestThrottleFromAnotherAddress(t *testing.T) {
 	for range 5 {
 		l.fail("192.0.2.1", "bertil", throttleT0)
 	}
-	if got := l.wait("198.51.100.7", "bertil", throttleT0); got != 4*time.Second {
+	if got := l.wait("198.51.100.7", "bertil", false, throttleT0); got != 4*time.Second {
 		t.Errorf("from another address: wait %v, want 4s", got)
 	}
-	if got := l.wait("198.51.100.7", "anna", throttleT0); got != 0 {
+	if got := l.wait("198.51.100.7", "anna", false, throttleT0); got != 0 {
 		t.Errorf("a name that never failed: wait %v, want 0", got)
 	}
 }
@@ -78,14 +78,14 @@ func TestThrottleAddressFailures(t *testing.T) {
 	for i := range 8 {
 		l.fail(addr, fmt.Sprintf("mallory%d", i), throttleT0)
 	}
-	if got := l.wait(addr, "bertil", throttleT0); got != 0 {
+	if got := l.wait(addr, "bertil", false, throttleT0); got != 0 {
 		t.Errorf("nine failures from the address: wait %v, want 0", got)
 	}
 	l.fail(addr, "mallory8", throttleT0)
-	if got := l.wait(addr, "bertil", throttleT0); got != time.Second {
+	if got := l.wait(addr, "bertil", false, throttleT0); got != time.Second {
 		t.Errorf("ten failures from the address, one of them bertil's: wait %v, want 1s", got)
 	}
-	if got := l.wait(addr, "admin", throttleT0); got != 0 {
+	if got := l.wait(addr, "admin", false, throttleT0); got != 0 {
 		t.Errorf("a name that never failed, from the same address: wait %v, want 0", got)
 	}
 }
@@ -106,7 +106,7 @@ func TestThrottleForgetsAfterQuietPeriod(t *testing.T) {
 		}
 		at := throttleT0.Add(tc.quiet)
 		l.fail("192.0.2.1", "bertil", at)
-		if got := l.wait("192.0.2.1", "bertil", at); got != tc.want {
+		if got := l.wait("192.0.2.1", "bertil", false, at); got != tc.want {
 			t.Errorf("failure %v after five: wait %v, want %v", tc.quiet, got, tc.want)
 		}
 	}
