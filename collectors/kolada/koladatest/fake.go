@@ -62,12 +62,24 @@ func (s *Server) Calls() []string {
 	return append([]string(nil), s.calls...)
 }
 
-// Value is the figure of a KPI, Kolada id, year and gender: a share from
-// 0.1 to 100.0 with one decimal.
+// Value is the figure of a KPI, Kolada id, year and gender: a
+// deterministic function of the cell, never a real statistic, in the
+// range and form the KPI's catalogue description gives (so plausibility
+// rules can be as strict as the real figures allow): net migration
+// (N01800) whole persons from −500 to +500, the demographic dependency
+// ratio (N00927) 0.50–1.49 with two decimals, every other KPI a share
+// from 0.1 to 100.0 with one decimal.
 func Value(kpi, municipality string, year int, gender string) float64 {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s|%s|%d|%s", kpi, municipality, year, gender)
-	return math.Round(float64(h.Sum64()%1000+1)) / 10
+	n := h.Sum64()
+	switch kpi {
+	case "N01800":
+		return float64(int64(n%1001) - 500)
+	case "N00927":
+		return float64(n%100+50) / 100
+	}
+	return math.Round(float64(n%1000+1)) / 10
 }
 
 type row struct {
