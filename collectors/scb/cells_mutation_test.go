@@ -61,15 +61,16 @@ func TestMaxCellsBound(t *testing.T) {
 
 // The hand-written value scanner (parseDense) is only handed values that
 // encoding/json has already validated, but it must still refuse a cut or
-// overlong array instead of reading past its end, and must read numbers
-// that start with each digit (docs/testing.md, mutation testing).
+// overlong array, or one with a trailing comma, instead of reading past its
+// end or miscounting, and must read numbers that start with each digit or
+// carry a signed exponent (docs/testing.md, mutation testing).
 func TestParseDenseEdges(t *testing.T) {
 	for _, tt := range []struct {
 		in    string
 		total int
 		want  []float64 // nil: refused
 	}{
-		{`[0,9,-1,0.5,9e2]`, 5, []float64{0, 9, -1, 0.5, 900}},
+		{`[0,9,-1,0.5,9e2,1e+2]`, 6, []float64{0, 9, -1, 0.5, 900, 100}},
 		{"[ 1 ,\t2\r\n]", 2, []float64{1, 2}},
 		{`[1,2,3]`, 2, nil},
 		{`[1,2]`, 3, nil},
@@ -77,6 +78,8 @@ func TestParseDenseEdges(t *testing.T) {
 		{`[1`, 1, nil},
 		{`[1,`, 2, nil},
 		{`[1 2]`, 2, nil},
+		{`[1,]`, 1, nil},
+		{`[]`, 1, nil},
 		{`[1e999]`, 1, nil},
 		{`[true]`, 1, nil},
 	} {

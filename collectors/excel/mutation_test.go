@@ -1,0 +1,44 @@
+package excel
+
+import (
+	"fmt"
+	"testing"
+)
+
+// Text a spreadsheet would run as a formula starts with =, +, - or @ and
+// has something after it; the sign alone is not a formula, so a region
+// cell holding just "=" is reported as an unknown municipality
+// (docs/testing.md, mutation testing).
+func TestLooksLikeFormula(t *testing.T) {
+	for s, want := range map[string]bool{
+		"=1+1": true, "+A1": true, "-2+3": true, "@SUM(A1)": true,
+		"=": false, "+": false, "@": false, "": false, "Olofström": false,
+	} {
+		if got := looksLikeFormula(s); got != want {
+			t.Errorf("looksLikeFormula(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// The lookup caches never hold more than cacheCap entries, however many
+// distinct names a hostile file brings (docs/testing.md, mutation testing:
+// the bound at exactly its value).
+func TestLookupCachesAreBounded(t *testing.T) {
+	b := newBuilder(testOptions(t), DefaultLimits())
+	for i := range cacheCap + 1 {
+		name := fmt.Sprintf("Ingen kommun %d", i)
+		if h := b.resolveRegion(name); h.code != "" {
+			t.Fatalf("%q resolved to %q", name, h.code)
+		}
+		if id := b.matchIndicator(name); id != "" {
+			t.Fatalf("%q matched indicator %q", name, id)
+		}
+		if len(b.regionCache) > cacheCap || len(b.indCache) > cacheCap {
+			t.Fatalf("after %d names: caches hold %d and %d entries, cap %d", i+1, len(b.regionCache), len(b.indCache), cacheCap)
+		}
+	}
+	// A cleared cache still answers the same.
+	if h := b.resolveRegion("Olofström"); h.code != "1060" {
+		t.Errorf("Olofström after clearing = %+v", h)
+	}
+}
