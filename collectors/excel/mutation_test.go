@@ -42,3 +42,19 @@ func TestLookupCachesAreBounded(t *testing.T) {
 		t.Errorf("Olofström after clearing = %+v", h)
 	}
 }
+
+// Excel drops the leading zero of a code column formatted as numbers: a
+// one- or three-digit number gets it back ("0" is riket 00, "9" Gotlands
+// län 09, "114" Upplands Väsby 0114); no other length, and nothing that is
+// not a number, is padded (docs/testing.md, mutation testing).
+func TestPaddedCodes(t *testing.T) {
+	b := newBuilder(testOptions(t), DefaultLimits())
+	for text, want := range map[string]string{
+		"0": "00", "1": "01", "9": "09", "114": "0114", "999": "", "11": "", "1a4": "", "a": "",
+	} {
+		r, ok := b.resolvePadded(text)
+		if r.Code != want || ok != (want != "") {
+			t.Errorf("resolvePadded(%q) = %q, %v; want %q", text, r.Code, ok, want)
+		}
+	}
+}

@@ -1,0 +1,54 @@
+package scb
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/svenskaindustrikommuner/dashboard/config"
+)
+
+// extract keeps the years from spec.From to spec.To, both included (To 0:
+// no end), and finds the time dimension by the answer's time role, or as
+// "Tid" when the answer gives none (docs/testing.md, mutation testing).
+// Olofström's population 2023 and 2024 is real (13 061, 13 000, the bundled
+// data); 2022's figure is made up, only the years matter here.
+func TestExtractYearRangeAndTimeDimension(t *testing.T) {
+	doc := func(timeID, role string) []byte {
+		return []byte(fmt.Sprintf(`{"version":"2.0","class":"dataset","id":["Region","ContentsCode","%[1]s"],"size":[1,1,3],%[2]s
+		"dimension":{"Region":{"category":{"index":["1060"]}},"ContentsCode":{"category":{"index":["BE0101N1"]}},
+		"%[1]s":{"category":{"index":["2022","2023","2024"]}}},"value":[12990,13061,13000]}`, timeID, role))
+	}
+	spec := func(from, to int) config.SCBTable {
+		return config.SCBTable{ID: "TAB638", Indicator: "population", Select: map[string][]string{"ContentsCode": {"BE0101N1"}}, From: from, To: to}
+	}
+	for _, tt := range []struct {
+		name string
+		doc  []byte
+		spec config.SCBTable
+		want []int
+	}{
+		{"open range", doc("Tid", `"role":{"time":["Tid"]},`), spec(2023, 0), []int{2023, 2024}},
+		{"one year", doc("Tid", `"role":{"time":["Tid"]},`), spec(2023, 2023), []int{2023}},
+		{"up to the last", doc("Tid", `"role":{"time":["Tid"]},`), spec(2022, 2024), []int{2022, 2023, 2024}},
+		{"time role not named Tid", doc("Ar", `"role":{"time":["Ar"]},`), spec(2024, 0), []int{2024}},
+		{"no time role", doc("Tid", ``), spec(2024, 0), []int{2024}},
+	} {
+		ds, err := ParseJSONStat(tt.doc)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		obs, _, err := extract(ds, tt.spec, regionsFromMeta(t), t0)
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		var years []int
+		for _, o := range obs {
+			years = append(years, o.Year)
+		}
+		if !slices.Equal(years, tt.want) {
+			t.Errorf("%s: years %v, want %v", tt.name, years, tt.want)
+		}
+	}
+}
