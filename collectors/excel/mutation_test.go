@@ -20,9 +20,9 @@ func TestLooksLikeFormula(t *testing.T) {
 	}
 }
 
-// The lookup caches never hold more than cacheCap entries, however many
-// distinct names a hostile file brings (docs/testing.md, mutation testing:
-// the bound at exactly its value).
+// The lookup caches keep every name looked up until they hold cacheCap
+// entries, and never more, however many distinct names a hostile file
+// brings (docs/testing.md, mutation testing: the bound at exactly its value).
 func TestLookupCachesAreBounded(t *testing.T) {
 	b := newBuilder(testOptions(t), DefaultLimits())
 	for i := range cacheCap + 1 {
@@ -35,6 +35,10 @@ func TestLookupCachesAreBounded(t *testing.T) {
 		}
 		if len(b.regionCache) > cacheCap || len(b.indCache) > cacheCap {
 			t.Fatalf("after %d names: caches hold %d and %d entries, cap %d", i+1, len(b.regionCache), len(b.indCache), cacheCap)
+		}
+		// Below the cap every name looked up stays cached.
+		if i < cacheCap && (len(b.regionCache) != i+1 || len(b.indCache) != i+1) {
+			t.Fatalf("after %d names: caches hold %d and %d entries", i+1, len(b.regionCache), len(b.indCache))
 		}
 	}
 	// A cleared cache still answers the same.
