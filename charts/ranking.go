@@ -57,12 +57,6 @@ func Ranking(in RankingInput) (*Chart, error) {
 	if in.Baseline != nil {
 		in.Format.Offset = *in.Baseline
 	}
-	var lines []opts.MarkLineNameYAxisItem
-	for _, r := range in.Refs {
-		if r.Value != nil {
-			lines = append(lines, opts.MarkLineNameYAxisItem{Name: r.Label, YAxis: *in.shift(r.Value)})
-		}
-	}
 	bar.SetGlobalOptions(
 		charts.WithTitleOpts(opts.Title{Title: in.Title, Subtitle: in.Sub}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
@@ -77,26 +71,9 @@ func Ranking(in RankingInput) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(lines) > 0 {
+	if items := in.markLines(in.Refs); len(items) > 0 {
 		// The reference lines are vertical once the axes are swapped:
 		// markLine items on xAxis, each in its own colour and dash.
-		items := make([]any, 0, len(lines))
-		for _, r := range in.Refs {
-			if r.Value == nil {
-				continue
-			}
-			// Alternate label ends so neighbouring lines' labels do not
-			// print over each other.
-			pos := "end"
-			if len(items)%2 == 1 {
-				pos = "insideStartTop"
-			}
-			items = append(items, map[string]any{
-				"name": r.Label, "xAxis": *in.shift(r.Value),
-				"lineStyle": map[string]any{"color": refColour(r.Kind), "type": refDash(r.Kind), "width": 2},
-				"label":     map[string]any{"formatter": r.Label, "position": pos, "color": refColour(r.Kind)},
-			})
-		}
 		series := m["series"].([]any)
 		s0 := series[0].(map[string]any)
 		s0["markLine"] = map[string]any{"symbol": []string{"none", "none"}, "silent": true, "data": items}
@@ -104,7 +81,29 @@ func Ranking(in RankingInput) (*Chart, error) {
 	delete(m, "legend") // one series: the title says what it is
 	m["_fmt"] = in.Format
 	m["aria"] = map[string]any{"enabled": true}
-	return &Chart{ID: in.ID, Kind: "bar", Option: m, Height: 80 + 28*max(len(in.Bars), 4), Label: in.Title}, nil
+	return &Chart{ID: in.ID, Kind: "bar", Option: m, Height: RankingHeight(len(in.Bars)), Label: in.Title}, nil
+}
+
+// markLines are the reference lines with a value, as markLine items.
+func (in RankingInput) markLines(refs []RefLine) []any {
+	items := make([]any, 0, len(refs))
+	for _, r := range refs {
+		if r.Value == nil {
+			continue
+		}
+		// Alternate label ends so neighbouring lines' labels do not
+		// print over each other.
+		pos := "end"
+		if len(items)%2 == 1 {
+			pos = "insideStartTop"
+		}
+		items = append(items, map[string]any{
+			"name": r.Label, "xAxis": *in.shift(r.Value),
+			"lineStyle": map[string]any{"color": refColour(r.Kind), "type": refDash(r.Kind), "width": 2},
+			"label":     map[string]any{"formatter": r.Label, "position": pos, "color": refColour(r.Kind)},
+		})
+	}
+	return items
 }
 
 // shift moves a value to the baseline: bars are drawn as value −

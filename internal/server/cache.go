@@ -143,12 +143,9 @@ type response struct {
 // answers. Logged-in users get fresh pages (their header differs) but the
 // same ETag logic. The ETag lets browsers and proxies revalidate cheaply.
 func (s *Server) serveCached(c *fiber.Ctx, build func() (response, error)) error {
-	version, err := s.deps.Data.Version(c.UserContext())
+	version, err := s.dataVersion(c)
 	if err != nil {
 		return err
-	}
-	if s.cache.advance(version) {
-		s.newVersion(c.UserContext())
 	}
 	anonymous := c.Cookies(sessionCookie) == ""
 	key := cacheKey(version, c) + " " + s.startupNotice()
@@ -195,9 +192,23 @@ func (s *Server) serveCached(c *fiber.Ctx, build func() (response, error)) error
 	return c.Send(body)
 }
 
+// dataVersion is the current data version; the first request to see a
+// new one empties the page cache and reloads what hangs on it.
+func (s *Server) dataVersion(c *fiber.Ctx) (int64, error) {
+	version, err := s.deps.Data.Version(c.UserContext())
+	if err != nil {
+		return 0, err
+	}
+	if s.cache.advance(version) {
+		s.newVersion(c.UserContext())
+	}
+	return version, nil
+}
+
 // Invalidate drops cached pages and tables after this instance wrote, so
 // the next request sees the write at once rather than after the data poll.
 func (s *Server) Invalidate() {
 	s.deps.Data.Invalidate()
 	s.cache.purge()
+	s.compares.clear()
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"html/template"
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,10 +14,17 @@ import (
 )
 
 // Jämför (/jamfor): one indicator, one year, every municipality ranked.
+//
+// The parts that change with the highlighted municipality (heading,
+// picker, chart, links, table rows, sources) are written by hand here;
+// compare.html places them with compareDyn. An anonymous page is
+// assembled from precompressed pieces its view shares with every other
+// highlighted municipality (compare_fast.go, #15); a logged-in user's
+// page and downloads are rendered whole.
 
 type compareContent struct {
 	V          *report.CompareView
-	Chart      *chartEmbed
+	Frame      *charts.RankingFrame
 	HasData    bool // no figure at all: a notice instead of an empty chart
 	Indicators []option
 	Genders    []option // nil: the indicator has no gender split
@@ -25,12 +34,22 @@ type compareContent struct {
 	Kommuner   []option
 	Groups     []option
 	Links      links
+	// fast is the shared pieces of the view when the page is assembled
+	// from them (nil when rendered whole); marks makes compareDyn write
+	// markers where the hand-written parts go, to cut the shared pieces.
+	fast  *compareEntry
+	marks bool
 }
 
 func (s *Server) comparePage(c *fiber.Ctx) error {
 	q, err := s.parseView(c, true)
 	if err != nil {
 		return err
+	}
+	if q.Format == "" && s.anonymous(c) && !s.compareWhole.Load() {
+		if done, err := s.compareFast(c, q); done || err != nil {
+			return err
+		}
 	}
 	p := report.CompareParams{Indicator: q.Indicator, Kommun: q.Kommun, Year: q.Year, Measure: q.Measure, Base: q.Base, Period: q.Period}
 	return s.serveCached(c, func() (response, error) {
@@ -46,18 +65,77 @@ func (s *Server) comparePage(c *fiber.Ctx) error {
 		if q.Format != "" {
 			return download(v.ExportTables(s.describeSource), q.Format, fileName("jamfor", v.Indicator.ID, strconv.Itoa(v.Params.Year), string(v.Measure)))
 		}
-		return s.compareHTML(c, v)
+		content, err := s.compareContent(v)
+		if err != nil {
+			return response{}, err
+		}
+		return s.htmlPage(c, "compare", s.comparePageData(content))
 	})
 }
 
-func (s *Server) compareHTML(c *fiber.Ctx, v *report.CompareView) (response, error) {
-	bars := make([]charts.Bar, len(v.Rows))
-	for i, r := range v.Rows {
-		bars[i] = charts.Bar{Label: r.Name, Value: r.Value, Member: r.InGroup, Selected: r.Selected}
+// comparePageData is the layout's data for the page.
+func (s *Server) comparePageData(content *compareContent) page {
+	return page{Title: "Jämför: " + compareTitle(content.V), Nav: "jamfor", Content: content, HasCharts: true}
+}
+
+// compareTitle is the chart's title: the indicator and the year.
+func compareTitle(v *report.CompareView) string {
+	if v.HasFigures() {
+		return v.Indicator.Name + " " + strconv.Itoa(v.Params.Year)
 	}
-	// County and riket totals dwarf a municipality's count: draw them only
-	// for comparable measures (rates, per 1,000, shares, change, index);
-	// the table always has them.
+	return v.Indicator.Name
+}
+
+// compareContent is everything the page shows for v but the layout.
+func (s *Server) compareContent(v *report.CompareView) (*compareContent, error) {
+	frame, err := charts.NewRankingFrame(compareChartInput(v))
+	if err != nil {
+		return nil, err
+	}
+	pp := v.Params
+	return &compareContent{
+		V: v, Frame: frame, HasData: anyRank(v.Rows), Genders: s.genderOptions(v.Indicator),
+		Indicators: s.indicatorOptions(pp.Indicator, nil),
+		Measures:   measureOptions(v.Measures, pp.Measure),
+		Years:      yearOptions(v.Years, pp.Year),
+		BaseYears:  yearOptions(v.Years, pp.Base),
+		Kommuner:   s.municipalityOptions(pp.Kommun, true),
+		Groups:     groupOptions(v.Group),
+		Links:      compareLinks(v),
+	}, nil
+}
+
+// compareLinks are the view's permalink and downloads.
+func compareLinks(v *report.CompareView) links {
+	pp := v.Params
+	return viewParams{Indicator: pp.Indicator, Year: pp.Year, Kommun: pp.Kommun, Measure: pp.Measure,
+		Base: pp.Base, Period: pp.Period, Group: v.Group.Key}.links("/jamfor")
+}
+
+// compareChartInput is the ranking chart without its bars and lines,
+// which chartBars and chartRefs give.
+func compareChartInput(v *report.CompareView) charts.RankingInput {
+	in := charts.RankingInput{
+		ID: "ranking", Title: compareTitle(v), Sub: v.Measure.Label() + " · " + v.Unit,
+		Format: charts.Format{Decimals: v.Decimals, Unit: v.Unit},
+	}
+	if v.Measure == derive.MeasureIndex {
+		// An index is read against its base: bars go right of 100 for
+		// growth and left of it for decline.
+		base := 100.0
+		in.Baseline = &base
+	}
+	return in
+}
+
+func compareBar(r report.RankRow) charts.Bar {
+	return charts.Bar{Label: r.Name, Value: r.Value, Member: r.InGroup, Selected: r.Selected}
+}
+
+// chartRefs are the reference lines drawn. County and riket totals dwarf
+// a municipality's count: they are drawn only for comparable measures
+// (rates, per 1,000, shares, change, index); the table always has them.
+func chartRefs(v *report.CompareView) []charts.RefLine {
 	comparable := v.Measure != derive.MeasureAbsolute || v.Indicator.Rate
 	var refs []charts.RefLine
 	for _, r := range v.Refs {
@@ -69,37 +147,217 @@ func (s *Server) compareHTML(c *fiber.Ctx, v *report.CompareView) (response, err
 			refs = append(refs, charts.RefLine{Kind: r.Kind, Label: label, Value: r.Value})
 		}
 	}
-	title := v.Indicator.Name
+	return refs
+}
+
+// compareDynFunc is the template function that places a hand-written
+// part of the page.
+func compareDynFunc(s *Server) func(name string, c *compareContent) (template.HTML, error) {
+	return func(name string, c *compareContent) (template.HTML, error) {
+		if c.marks {
+			return template.HTML(compareMark(name)), nil
+		}
+		var w plainWriter
+		err := s.writeCompareDyn(&w, name, c)
+		return w.html(), err
+	}
+}
+
+// compareMark is the marker for a hand-written part in the shared render:
+// NUL bytes, which the template escapes everywhere else.
+func compareMark(name string) string { return "\x00" + name + "\x00" }
+
+// writeCompareDyn writes one hand-written part of the page.
+func (s *Server) writeCompareDyn(w pageWriter, name string, c *compareContent) error {
+	switch name {
+	case "heading":
+		writeCompareHeading(w, c.V)
+	case "kommuner":
+		writeKommuner(w, c)
+	case "chart":
+		return writeCompareChart(w, c)
+	case "exports":
+		writeExports(w, c.Links)
+	case "rows":
+		s.writeCompareRows(w, c)
+	case "sources":
+		s.writeSources(w, c.V.Sources)
+	}
+	return nil
+}
+
+func writeCompareHeading(w pageWriter, v *report.CompareView) {
+	w.WriteString("<h1>Jämför: ")
+	writeEscaped(w, v.Indicator.Name)
 	if v.HasFigures() {
-		title += " " + strconv.Itoa(v.Params.Year)
+		w.WriteString(" " + strconv.Itoa(v.Params.Year))
+		for _, src := range v.Sources {
+			if src.Preliminary {
+				w.WriteString("*")
+				break
+			}
+		}
 	}
-	in := charts.RankingInput{
-		ID: "ranking", Title: title, Sub: v.Measure.Label() + " · " + v.Unit,
-		Format: charts.Format{Decimals: v.Decimals, Unit: v.Unit}, Bars: bars, Refs: refs,
+	w.WriteString("</h1>\n<p class=\"lead\">")
+	writeEscaped(w, v.Indicator.Definition+" "+v.Group.Name+" rangordnade efter "+v.Measure.Label())
+	if v.Selected != nil {
+		writeEscaped(w, ", "+v.Selected.Name+" markerad")
 	}
-	if v.Measure == derive.MeasureIndex {
-		// An index is read against its base: bars go right of 100 for
-		// growth and left of it for decline.
-		base := 100.0
-		in.Baseline = &base
+	w.WriteString(".</p>")
+}
+
+// writeKommuner writes the municipality picker's options.
+func writeKommuner(w pageWriter, c *compareContent) {
+	opts := c.Kommuner
+	if c.fast != nil {
+		opts = c.fast.kommuner
 	}
-	chart, err := embedChart(charts.Ranking(in))
+	sel := c.V.Params.Kommun
+	render := func(w pageWriter, i int) { writeOption(w, opts, i, opts[i].Value == sel) }
+	var list *chunkList[bool]
+	if c.fast != nil {
+		list = c.fast.picker
+	}
+	list.write(w, len(opts), func(i int) bool { return opts[i].Value == sel }, render)
+}
+
+// writeCompareChart writes the ranking chart.
+func writeCompareChart(w pageWriter, c *compareContent) error {
+	v := c.V
+	bars := make([]charts.BarJSON, len(v.Rows))
+	for i := range v.Rows {
+		r := v.Rows[len(v.Rows)-1-i] // drawn lowest first
+		var err error
+		if bars[i], err = c.barJSON(r); err != nil {
+			return err
+		}
+	}
+	option, err := c.Frame.AppendJSON(nil, bars, chartRefs(v))
 	if err != nil {
-		return response{}, err
+		return err
 	}
-	pp := v.Params
-	content := compareContent{
-		V: v, Chart: chart, HasData: anyRank(v.Rows), Genders: s.genderOptions(v.Indicator),
-		Indicators: s.indicatorOptions(pp.Indicator, nil),
-		Measures:   measureOptions(v.Measures, pp.Measure),
-		Years:      yearOptions(v.Years, pp.Year),
-		BaseYears:  yearOptions(v.Years, pp.Base),
-		Kommuner:   s.municipalityOptions(pp.Kommun, true),
-		Groups:     groupOptions(v.Group),
-		Links: viewParams{Indicator: pp.Indicator, Year: pp.Year, Kommun: pp.Kommun, Measure: pp.Measure,
-			Base: pp.Base, Period: pp.Period, Group: v.Group.Key}.links("/jamfor"),
+	writeChart(w, "ranking", "bar", "", compareTitle(v), charts.RankingHeight(len(v.Rows)), option)
+	return nil
+}
+
+// barJSON is a row's bar, from the shared pieces when they have it.
+func (c *compareContent) barJSON(r report.RankRow) (charts.BarJSON, error) {
+	if c.fast != nil {
+		if b, ok := c.fast.bars[barKey{r.Code, r.Selected}]; ok {
+			return b, nil
+		}
 	}
-	return s.htmlPage(c, "compare", page{Title: "Jämför: " + title, Nav: "jamfor", Content: content, HasCharts: true})
+	return c.Frame.Bar(compareBar(r))
+}
+
+// rowKey is what makes a table row differ between pages of one view.
+type rowKey struct {
+	code     string
+	rank     int
+	selected bool
+}
+
+// writeCompareRows writes the table's rows and reference rows.
+func (s *Server) writeCompareRows(w pageWriter, c *compareContent) {
+	v := c.V
+	var list *chunkList[rowKey]
+	if c.fast != nil && c.fast.sameSources(v) {
+		list = c.fast.rows
+	}
+	list.write(w, len(v.Rows), func(i int) rowKey {
+		r := v.Rows[i]
+		return rowKey{r.Code, r.Rank, r.Selected}
+	}, func(w pageWriter, i int) { s.writeCompareRow(w, v, v.Rows[i]) })
+	w.WriteString("\n")
+	for _, r := range v.Refs {
+		w.WriteString(`<tr class="ref"><td></td><th scope="row">`)
+		writeEscaped(w, r.Label)
+		if r.Note != "" {
+			w.WriteString(` <span class="badge">`)
+			writeEscaped(w, r.Note)
+			w.WriteString("</span>")
+		}
+		w.WriteString(`</th><td class="num">`)
+		writeEscaped(w, report.FormatValue(r.Value, v.Decimals, v.Unit))
+		w.WriteString("</td>")
+		if v.ShowRaw() {
+			w.WriteString("<td></td>")
+		}
+		if v.RowSources {
+			w.WriteString(`<td class="src"></td>`)
+		}
+		w.WriteString("</tr>\n")
+	}
+}
+
+// writeCompareRow writes one municipality's row. The highlighted one has
+// the class "selected" (and its name in the lead and the picker).
+func (s *Server) writeCompareRow(w pageWriter, v *report.CompareView, r report.RankRow) {
+	w.WriteString(`<tr class="`)
+	if r.Selected {
+		w.WriteString("selected")
+	}
+	w.WriteString(" ")
+	if r.Member {
+		w.WriteString("member")
+	}
+	w.WriteString(`"><td class="num">`)
+	if r.Rank > 0 {
+		w.WriteString(strconv.Itoa(r.Rank))
+	} else {
+		w.WriteString(`<span class="missing">–</span>`)
+	}
+	w.WriteString("</td>\n<td><a href=\"/kommun/")
+	writeEscaped(w, url.PathEscape(r.Code))
+	w.WriteString(`">`)
+	writeEscaped(w, r.Name)
+	w.WriteString("</a>")
+	switch {
+	case v.Group.IsNetwork() && !r.Member:
+		w.WriteString(` <span class="badge">ej medlem</span>`)
+	case !v.Group.IsNetwork() && !r.InGroup:
+		w.WriteString(` <span class="badge">ej i gruppen</span>`)
+	}
+	if r.Discrepancy != "" {
+		w.WriteString(`<br><small class="discrepancy">⚠ `)
+		writeEscaped(w, r.Discrepancy)
+		w.WriteString("</small>")
+	}
+	w.WriteString("</td>\n")
+	cell := func(attrs string, value, raw *float64, decimals int, unit string) {
+		w.WriteString(`<td class="num"` + attrs + ` data-value="`)
+		w.WriteString(dataValue(raw))
+		w.WriteString(`">`)
+		writeEscaped(w, report.FormatValue(value, decimals, unit))
+		w.WriteString("</td>")
+	}
+	code := ` data-code="` + template.HTMLEscapeString(r.Code) + `"`
+	if v.ShowRaw() {
+		cell("", r.Value, r.Value, v.Decimals, v.Unit)
+		cell(code, r.Raw, r.Raw, v.Indicator.Decimals, v.Indicator.Unit)
+	} else {
+		cell(code, r.Value, r.Raw, v.Decimals, v.Unit)
+	}
+	if v.RowSources {
+		w.WriteString(`<td class="src"><span class="long">`)
+		writeEscaped(w, s.shortSource(r.Source))
+		w.WriteString("</span>")
+		if n := sourceNote(v.Sources, r.Source); n > 0 {
+			ns := strconv.Itoa(n)
+			w.WriteString(`<sup class="fn"><a href="#kalla-` + ns + `" aria-label="källa ` + ns + `">` + ns + "</a></sup>")
+		}
+		w.WriteString("</td>")
+	}
+	w.WriteString("</tr>\n")
+}
+
+// dataValue is a cell's exact value for scripts and tests (data-value);
+// empty when missing.
+func dataValue(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'g', -1, 64)
 }
 
 func anyRank(rows []report.RankRow) bool {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	"html"
 	"html/template"
 	"io/fs"
 	"strconv"
@@ -59,21 +58,18 @@ func embedChart(c *charts.Chart, err error) (*chartEmbed, error) {
 }
 
 var funcs = template.FuncMap{
-	"options": optionsHTML,
-	"num":     func(v *float64, decimals int, unit string) string { return report.FormatValue(v, decimals, unit) },
-	"raw":     func(v float64, decimals int) string { return report.FormatNumber(v, decimals) },
-	"change":  func(v *float64) string { return report.FormatChange(v) },
+	"options":     optionsHTML,
+	"chartHTML":   chartHTML,
+	"exportsHTML": exportsHTML,
+	"num":         func(v *float64, decimals int, unit string) string { return report.FormatValue(v, decimals, unit) },
+	"raw":         func(v float64, decimals int) string { return report.FormatNumber(v, decimals) },
+	"change":      func(v *float64) string { return report.FormatChange(v) },
 	// changeFor writes a change in the unit that fits the indicator (see
 	// report.ChangeUnit).
 	"changeFor": func(v *float64, ind domain.Indicator) string { return report.FormatChangeFor(v, ind) },
 	// dv is a cell's exact value for scripts and tests (data-value);
 	// empty when missing.
-	"dv": func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*v, 'g', -1, 64)
-	},
+	"dv":         dataValue,
 	"date":       report.FormatDate,
 	"sourceNote": sourceNote,
 	// yearMark writes a figure's year, "2025*" when its source publishes
@@ -155,15 +151,9 @@ func loadPages(extra template.FuncMap) (*pageSet, error) {
 	return ps, nil
 }
 
-// renderBytes executes a page template into bytes.
+// renderBytes executes a page template into bytes, with the header of
+// the request's user.
 func (s *Server) renderBytes(c *fiber.Ctx, name string, p page) ([]byte, error) {
-	t, ok := s.pages.byName[name]
-	if !ok {
-		return nil, fmt.Errorf("server: no template %q", name)
-	}
-	p.Network = s.deps.Env.NetworkName
-	p.AssetVersion = assetVersion
-	p.Notice = s.startupNotice()
 	// A script logged in by HTTP Basic has a user but no session (and
 	// needs no CSRF token).
 	if u, sess := s.currentUser(c); u != nil {
@@ -172,6 +162,18 @@ func (s *Server) renderBytes(c *fiber.Ctx, name string, p page) ([]byte, error) 
 			p.CSRF = sess.CSRFToken
 		}
 	}
+	return s.execute(name, p)
+}
+
+// execute renders a page for p.User (nil: anonymous).
+func (s *Server) execute(name string, p page) ([]byte, error) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("server: no template %q", name)
+	}
+	p.Network = s.deps.Env.NetworkName
+	p.AssetVersion = assetVersion
+	p.Notice = s.startupNotice()
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return nil, fmt.Errorf("server: render %s: %w", name, err)
@@ -206,42 +208,6 @@ func (s *Server) render(c *fiber.Ctx, name string, p page) error {
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.Send(b)
-}
-
-// optionsHTML writes a select's options. The municipality list has 290
-// entries on several pages: escaping them by hand is many times cheaper
-// than html/template's reflective escaping per field, and equally safe
-// (every value and label goes through html.EscapeString).
-func optionsHTML(opts []option) template.HTML {
-	var b strings.Builder
-	b.Grow(len(opts) * 48)
-	group := ""
-	for _, o := range opts {
-		if o.Group != group {
-			if group != "" {
-				b.WriteString("</optgroup>")
-			}
-			if o.Group != "" {
-				b.WriteString(`<optgroup label="`)
-				b.WriteString(html.EscapeString(o.Group))
-				b.WriteString(`">`)
-			}
-			group = o.Group
-		}
-		b.WriteString(`<option value="`)
-		b.WriteString(html.EscapeString(o.Value))
-		b.WriteByte('"')
-		if o.Selected {
-			b.WriteString(" selected")
-		}
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(o.Label))
-		b.WriteString("</option>")
-	}
-	if group != "" {
-		b.WriteString("</optgroup>")
-	}
-	return template.HTML(b.String())
 }
 
 // startupNotice is the first collection's progress, "" when none.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -96,11 +97,15 @@ type Deps struct {
 
 // Server holds the wired dependencies and the template set.
 type Server struct {
-	deps   Deps
-	log    *slog.Logger
-	pages  *pageSet
-	cache  *pageCache
-	logins *loginThrottle
+	deps  Deps
+	log   *slog.Logger
+	pages *pageSet
+	cache *pageCache
+	// compares keeps the comparison page's views (compare_fast.go).
+	compares *compareCache
+	// compareWhole turns the comparison page's fast path off (tests).
+	compareWhole atomic.Bool
+	logins       *loginThrottle
 	// devices recognises browsers that have logged in before (login_device.go).
 	devices *deviceMarks
 	// uploads bounds the uploads parsed at once (upload_gate.go).
@@ -130,7 +135,7 @@ func New(d Deps) (*fiber.App, *Server, error) {
 	if d.Metrics == nil {
 		d.Metrics = metrics.NewRegistry()
 	}
-	s := &Server{deps: d, log: d.Log, cache: newPageCache(512), logins: newLoginThrottle(), clock: d.Clock,
+	s := &Server{deps: d, log: d.Log, cache: newPageCache(512), compares: newCompareCache(compareEntries), logins: newLoginThrottle(), clock: d.Clock,
 		uploads:  newUploadGate(d.UploadParallel, d.UploadWait),
 		security: newSecurityPolicy(d.FrameAncestors, d.SecureCookies), metricsHandler: adaptor.HTTPHandler(d.Metrics.Handler())}
 	devices, err := newDeviceMarks()
@@ -138,7 +143,9 @@ func New(d Deps) (*fiber.App, *Server, error) {
 		return nil, nil, err
 	}
 	s.devices = devices
-	pages, err := loadPages(s.sourceFuncs())
+	extra := s.sourceFuncs()
+	extra["compareDyn"] = compareDynFunc(s)
+	pages, err := loadPages(extra)
 	if err != nil {
 		return nil, nil, err
 	}

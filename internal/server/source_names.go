@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
@@ -33,7 +34,38 @@ func (s *Server) sourceFuncs() template.FuncMap {
 			return s.describeSource(src) + ", hämtad " + report.FormatDate(src.FetchedAt)
 		},
 		"sourceShort": s.shortSource,
+		"sourcesHTML": func(srcs []domain.Source) template.HTML {
+			var w plainWriter
+			s.writeSources(&w, srcs)
+			return w.html()
+		},
 	}
+}
+
+// writeSources writes a page's numbered source list (the "sources"
+// template): rows and figures point to its items by number.
+func (s *Server) writeSources(w pageWriter, srcs []domain.Source) {
+	w.WriteString("<section class=\"sources\" aria-label=\"Källor\">\n")
+	for _, src := range srcs {
+		if src.Preliminary {
+			w.WriteString(`<p class="footnote" id="preliminar">* `)
+			writeEscaped(w, domain.PreliminaryNote)
+			w.WriteString(": källan har publicerat siffran som preliminär; den slutliga ersätter den när den kommer.</p>")
+			break
+		}
+	}
+	w.WriteString("\n<strong>Källor:</strong>\n<ol>")
+	for i, src := range srcs {
+		w.WriteString(`<li id="kalla-`)
+		w.WriteString(strconv.Itoa(i + 1))
+		w.WriteString(`">`)
+		writeEscaped(w, s.describeSource(src)+", hämtad "+report.FormatDate(src.FetchedAt))
+		w.WriteString("</li>")
+	}
+	if len(srcs) == 0 {
+		w.WriteString("<li>Inga siffror att visa.</li>")
+	}
+	w.WriteString("</ol>\n</section>")
 }
 
 // shortSource names a source and its fetch date in one cell; "–" for none.

@@ -1,0 +1,201 @@
+package charts
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// RankingFrame is a ranking chart's option with the bars and reference
+// lines cut out: go-echarts builds it once for a view (title, axes,
+// format, baseline), and each page that shares the view fills in its own
+// bars and lines (AppendJSON), which is a copy of precomputed pieces
+// instead of a new go-echarts build and JSON round trip per page (#15).
+// AppendJSON writes exactly what Ranking(in).JSON() writes for the same
+// input.
+type RankingFrame struct {
+	in RankingInput
+	// with is the option cut where the bar names, the bar data and the
+	// reference lines go; without is the option without reference
+	// lines, cut where the names and the data go.
+	with, without framePieces
+}
+
+// framePieces is an option cut at slots: pieces[i], then slot i, ...,
+// then the last piece.
+type framePieces struct {
+	pieces [][]byte
+	slots  []string
+}
+
+// sentinel marks where the frame is cut: a JSON string no option holds
+// (the names and labels a chart carries are escaped, and a NUL would be
+// written as \u0000 too, so NewRankingFrame checks each cut is unique).
+func sentinel(name string) string { return "\x00frame:" + name + "\x00" }
+
+// NewRankingFrame builds the frame for in; its Bars and Refs are ignored.
+func NewRankingFrame(in RankingInput) (*RankingFrame, error) {
+	zero := 0.0
+	probe := in
+	probe.Bars = []Bar{{Label: "x", Value: &zero}}
+	probe.Refs = []RefLine{{Label: "x", Value: &zero}}
+	f := &RankingFrame{in: in}
+	for _, lines := range []bool{true, false} {
+		c, err := Ranking(probe)
+		if err != nil {
+			return nil, err
+		}
+		s0 := c.Option["series"].([]any)[0].(map[string]any)
+		c.Option["yAxis"].([]any)[0].(map[string]any)["data"] = sentinel("names")
+		s0["data"] = sentinel("data")
+		cuts := []string{"names", "data"}
+		if lines {
+			s0["markLine"].(map[string]any)["data"] = sentinel("lines")
+			cuts = append(cuts, "lines")
+		} else {
+			delete(s0, "markLine")
+		}
+		j, err := c.JSON()
+		if err != nil {
+			return nil, err
+		}
+		pieces, err := cut([]byte(j), cuts)
+		if err != nil {
+			return nil, err
+		}
+		if lines {
+			f.with = pieces
+		} else {
+			f.without = pieces
+		}
+	}
+	return f, nil
+}
+
+// cut splits j at each sentinel, in the order they occur (JSON objects
+// are written with sorted keys, so the series come before the axis).
+func cut(j []byte, names []string) (framePieces, error) {
+	var fp framePieces
+	type at struct {
+		name string
+		pos  int
+		n    int
+	}
+	var ats []at
+	for _, n := range names {
+		s, _ := json.Marshal(sentinel(n))
+		if c := bytes.Count(j, s); c != 1 {
+			return fp, fmt.Errorf("charts: ranking frame: cut %q found %d times", n, c)
+		}
+		ats = append(ats, at{n, bytes.Index(j, s), len(s)})
+	}
+	slices.SortFunc(ats, func(a, b at) int { return a.pos - b.pos })
+	prev := 0
+	for _, a := range ats {
+		fp.pieces = append(fp.pieces, j[prev:a.pos])
+		fp.slots = append(fp.slots, a.name)
+		prev = a.pos + a.n
+	}
+	fp.pieces = append(fp.pieces, j[prev:])
+	return fp, nil
+}
+
+// BarJSON is one bar as the frame writes it: its name on the axis and its
+// data item.
+type BarJSON struct {
+	Name, Item []byte
+}
+
+// Bar encodes one bar.
+func (f *RankingFrame) Bar(b Bar) (BarJSON, error) {
+	colour := ColourMember
+	if !b.Member {
+		colour = ColourOther
+	}
+	if b.Selected {
+		colour = ColourSelected
+	}
+	// The fields in the order json.Marshal writes a map's keys, which is
+	// how Chart.JSON writes go-echarts' data items.
+	item := struct {
+		ItemStyle struct {
+			Color string `json:"color"`
+		} `json:"itemStyle"`
+		Name  string `json:"name"`
+		Value any    `json:"value"`
+	}{Name: b.Label, Value: val(f.in.shift(b.Value))}
+	item.ItemStyle.Color = colour
+	var out BarJSON
+	var err error
+	if out.Name, err = json.Marshal(b.Label); err != nil {
+		return out, fmt.Errorf("charts: bar %q: %w", b.Label, err)
+	}
+	if out.Item, err = json.Marshal(item); err != nil {
+		return out, fmt.Errorf("charts: bar %q: %w", b.Label, err)
+	}
+	return out, nil
+}
+
+// Bars encodes bars given highest first (as RankingInput has them), in
+// the drawn order.
+func (f *RankingFrame) Bars(bars []Bar) ([]BarJSON, error) {
+	out := make([]BarJSON, len(bars))
+	for i := range bars {
+		var err error
+		if out[i], err = f.Bar(bars[len(bars)-1-i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// AppendJSON appends the whole option for bars (from Bars) and refs.
+func (f *RankingFrame) AppendJSON(dst []byte, bars []BarJSON, refs []RefLine) ([]byte, error) {
+	fp := f.without
+	if f.hasLines(refs) {
+		fp = f.with
+	}
+	for i, slot := range fp.slots {
+		dst = append(dst, fp.pieces[i]...)
+		switch slot {
+		case "names":
+			dst = append(dst, '[')
+			for i, b := range bars {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = append(dst, b.Name...)
+			}
+			dst = append(dst, ']')
+		case "data":
+			dst = append(dst, '[')
+			for i, b := range bars {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = append(dst, b.Item...)
+			}
+			dst = append(dst, ']')
+		case "lines":
+			items, err := json.Marshal(f.in.markLines(refs))
+			if err != nil {
+				return nil, fmt.Errorf("charts: reference lines: %w", err)
+			}
+			dst = append(dst, items...)
+		}
+	}
+	return append(dst, fp.pieces[len(fp.pieces)-1]...), nil
+}
+
+func (f *RankingFrame) hasLines(refs []RefLine) bool {
+	for _, r := range refs {
+		if r.Value != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// RankingHeight is the height of a ranking chart of n bars.
+func RankingHeight(n int) int { return 80 + 28*max(n, 4) }

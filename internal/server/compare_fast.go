@@ -1,0 +1,291 @@
+package server
+
+import (
+	"bytes"
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/svenskaindustrikommuner/dashboard/charts"
+	"github.com/svenskaindustrikommuner/dashboard/internal/gzsplice"
+	"github.com/svenskaindustrikommuner/dashboard/internal/report"
+)
+
+// The comparison page's fast path (#15). The page cache keys on the whole
+// URL, and with 290 municipalities × years × indicators nearly every
+// request is a miss that built, escaped and compressed a whole page. But
+// pages of one view (indicator, measure, year, base, period, group) differ
+// only in the highlighted municipality: its row, option, bar, county line,
+// links and sources. So per view and data version the server keeps a
+// compareEntry: the ranking (report.CompareBase), the page rendered once
+// with nothing highlighted and cut where the highlighted parts go, each
+// static piece compressed once, and the long lists (options, rows) in
+// precompressed runs. A page is then its view's pieces with the small
+// parts written by hand, sent as a gzip stream joined from the pieces
+// (gzsplice) or plain. Brotli streams cannot be joined: such pages go out
+// gzip even to clients that accept br.
+
+// compareEntry is what every anonymous page of one view shares. Built
+// once (once), read-only afterwards.
+type compareEntry struct {
+	once sync.Once
+	err  error
+
+	base       *report.CompareBase
+	v0         *report.CompareView // nothing highlighted
+	hasData    bool
+	rowSources bool
+	// statics are the page's shared pieces; marks[i] is the hand-written
+	// part between statics[i] and statics[i+1].
+	statics  []*gzsplice.Segment
+	marks    []string
+	kommuner []option // the picker, nothing selected
+	picker   *chunkList[bool]
+	rows     *chunkList[rowKey]
+	frame    *charts.RankingFrame
+	bars     map[barKey]charts.BarJSON // the group's bars, plain and highlighted
+	etag     string                    // the view's part of the pages' ETags
+}
+
+type barKey struct {
+	code     string
+	selected bool
+}
+
+// sameSources reports whether v's rows can use the shared rows: they
+// number their sources by the page's source list, which the highlighted
+// municipality's county can extend.
+func (e *compareEntry) sameSources(v *report.CompareView) bool {
+	return !v.RowSources || slices.Equal(v.Sources, e.v0.Sources)
+}
+
+// fits reports whether the shared pieces fit v: an outsider with figures
+// the group lacks can move the default year or base, give the chart its
+// only figure, or bring a second source (a column more).
+func (e *compareEntry) fits(v *report.CompareView) bool {
+	return v.Params.Year == e.v0.Params.Year && v.Params.Base == e.v0.Params.Base &&
+		anyRank(v.Rows) == e.hasData && v.RowSources == e.rowSources
+}
+
+// compareCache holds the entries of the views asked for most recently.
+// Keys carry the data version, so a change of data never serves an old
+// entry; Invalidate empties it after a local write.
+type compareCache struct {
+	mu    sync.Mutex
+	max   int
+	ll    *list.List
+	items map[string]*list.Element
+}
+
+type compareItem struct {
+	key   string
+	entry *compareEntry
+}
+
+func newCompareCache(max int) *compareCache {
+	return &compareCache{max: max, ll: list.New(), items: map[string]*list.Element{}}
+}
+
+// get returns the key's entry, adding an empty one (to be built by the
+// caller's once) when there is none.
+func (cc *compareCache) get(key string) *compareEntry {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if el, ok := cc.items[key]; ok {
+		cc.ll.MoveToFront(el)
+		return el.Value.(*compareItem).entry
+	}
+	e := &compareEntry{}
+	cc.items[key] = cc.ll.PushFront(&compareItem{key, e})
+	for cc.ll.Len() > cc.max {
+		last := cc.ll.Back()
+		cc.ll.Remove(last)
+		delete(cc.items, last.Value.(*compareItem).key)
+	}
+	return e
+}
+
+// drop removes the key's entry if it is still e (a failed build is not
+// kept: the next request tries again).
+func (cc *compareCache) drop(key string, e *compareEntry) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if el, ok := cc.items[key]; ok && el.Value.(*compareItem).entry == e {
+		cc.ll.Remove(el)
+		delete(cc.items, key)
+	}
+}
+
+func (cc *compareCache) clear() {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	cc.ll.Init()
+	cc.items = map[string]*list.Element{}
+}
+
+// templatesVersion changes with the embedded templates, so that a new
+// build's pages get new ETags even when the data did not change.
+var templatesVersion = func() string {
+	h := sha256.New()
+	_ = fs.WalkDir(templatesFS, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(templatesFS, path)
+			h.Write([]byte(path))
+			h.Write(b)
+		}
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}()
+
+// anonymous reports whether the request has no session and no
+// credentials: only such pages are shared.
+func (s *Server) anonymous(c *fiber.Ctx) bool {
+	return c.Cookies(sessionCookie) == "" && len(c.Request().Header.Peek(fiber.HeaderAuthorization)) == 0
+}
+
+// compareFast answers an anonymous comparison page from its view's entry.
+// It reports false (and no error) when the entry does not fit the page,
+// which the caller then renders whole.
+func (s *Server) compareFast(c *fiber.Ctx, q viewParams) (bool, error) {
+	version, err := s.dataVersion(c)
+	if err != nil {
+		return true, err
+	}
+	g, err := s.deps.Env.ResolveGroup(q.Group, q.Kommun)
+	if err != nil {
+		return true, err
+	}
+	p := report.CompareParams{Indicator: q.Indicator, Year: q.Year, Measure: q.Measure, Base: q.Base, Period: q.Period, Group: g}
+	notice := s.startupNotice()
+	key := compareKey(version, notice, p)
+	e := s.compares.get(key)
+	built := false
+	e.once.Do(func() { built, e.err = true, s.buildCompareEntry(c, e, p, key) })
+	if e.err != nil {
+		s.compares.drop(key, e)
+		return true, e.err
+	}
+	v, err := e.base.View(q.Kommun)
+	if err != nil {
+		return true, err
+	}
+	if !e.fits(v) {
+		return false, nil
+	}
+	// The view is what is cached here: a lookup that built it is a miss.
+	if built {
+		s.deps.Metrics.CacheMiss()
+	} else {
+		s.deps.Metrics.CacheHit()
+	}
+	etag := `"` + e.etag + "-" + v.Params.Kommun + `"`
+	c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderVary, "Cookie, Accept-Encoding")
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return true, c.SendStatus(fiber.StatusNotModified)
+	}
+	body, err := s.compareBody(e, v)
+	if err != nil {
+		return true, err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	if c.Request().Header.HasAcceptEncoding("gzip") {
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return true, c.Send(body.Gzip(nil))
+	}
+	return true, c.Send(body.Plain(nil))
+}
+
+// compareKey names a view: the data version, the startup notice (part of
+// the layout), and the parameters with the group resolved (a county or
+// similar-municipalities group follows the highlighted municipality).
+func compareKey(version int64, notice string, p report.CompareParams) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d\x00%s\x00%s\x00%d\x00%d\x00%d\x00%s\x00%s\x00%s\x00", version, notice, p.Indicator, p.Year, p.Base, p.Period, p.Measure, p.Group.Key, p.Group.Name)
+	b.WriteString(strings.Join(p.Group.Codes, ","))
+	return b.String()
+}
+
+// compareBody assembles v's page from e's pieces.
+func (s *Server) compareBody(e *compareEntry, v *report.CompareView) (*gzsplice.Body, error) {
+	content := &compareContent{V: v, Frame: e.frame, Links: compareLinks(v), fast: e}
+	body := &gzsplice.Body{}
+	for i, seg := range e.statics {
+		body.Static(seg)
+		if i < len(e.marks) {
+			if err := s.writeCompareDyn(body, e.marks[i], content); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return body, nil
+}
+
+// buildCompareEntry ranks the view, renders its page with nothing
+// highlighted and markers where the highlighted parts go, and cuts and
+// compresses the pieces.
+func (s *Server) buildCompareEntry(c *fiber.Ctx, e *compareEntry, p report.CompareParams, key string) error {
+	base, err := report.NewCompareBase(c.UserContext(), s.deps.Env, s.deps.Data, p)
+	if err != nil {
+		return err
+	}
+	v0, err := base.View("")
+	if err != nil {
+		return err
+	}
+	content, err := s.compareContent(v0)
+	if err != nil {
+		return err
+	}
+	content.marks = true
+	page, err := s.execute("compare", s.comparePageData(content))
+	if err != nil {
+		return err
+	}
+	parts := bytes.Split(page, []byte{0})
+	if len(parts)%2 != 1 {
+		return fmt.Errorf("server: compare page: %d markers, a name holds a NUL", len(parts)-1)
+	}
+	for i, part := range parts {
+		if i%2 == 0 {
+			e.statics = append(e.statics, gzsplice.Compress(part))
+			continue
+		}
+		name := string(part)
+		if err := s.writeCompareDyn(&plainWriter{}, name, content); err != nil || !slices.Contains([]string{"heading", "kommuner", "chart", "exports", "rows", "sources"}, name) {
+			return fmt.Errorf("server: compare page: unknown part %q (%v)", name, err)
+		}
+		e.marks = append(e.marks, name)
+	}
+	e.base, e.v0, e.hasData, e.rowSources, e.frame = base, v0, content.HasData, v0.RowSources, content.Frame
+	e.kommuner = s.municipalityOptions("\x00", true) // nothing selected
+	e.picker = newChunkList(make([]bool, len(e.kommuner)), func(w pageWriter, i int) { writeOption(w, e.kommuner, i, false) })
+	keys := make([]rowKey, len(v0.Rows))
+	e.bars = make(map[barKey]charts.BarJSON, 2*len(v0.Rows))
+	for i, r := range v0.Rows {
+		keys[i] = rowKey{r.Code, r.Rank, false}
+		for _, sel := range []bool{false, true} {
+			r.Selected = sel
+			if e.bars[barKey{r.Code, sel}], err = e.frame.Bar(compareBar(r)); err != nil {
+				return err
+			}
+		}
+	}
+	e.rows = newChunkList(keys, func(w pageWriter, i int) { s.writeCompareRow(w, v0, v0.Rows[i]) })
+	sum := sha256.Sum256([]byte(key + "\x00" + templatesVersion + "\x00" + assetVersion))
+	e.etag = "c" + hex.EncodeToString(sum[:10])
+	return nil
+}
+
+// compareEntries is the number of views kept: the default view of 5
+// indicators × 50 years is 250.
+const compareEntries = 300
