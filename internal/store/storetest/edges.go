@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlstore"
@@ -142,5 +143,44 @@ func testErrorsNameTheirBatch(t *testing.T, s *sqlstore.Store) {
 	err = s.Rollback(ctx, d.BatchID, "anna")
 	if want := fmt.Sprintf("store: rollback %d:", d.BatchID); err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("rollback on a closed store: %v, want it to start %q", err, want)
+	}
+}
+
+// testLeaseInspection: the scheduler reads who holds a lease and takes
+// it over from a holder it found dead, and only from that holder: if
+// another took the lease meanwhile, the take-over does nothing.
+func testLeaseInspection(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	if _, _, found, err := s.Lease(ctx, "scb"); err != nil || found {
+		t.Fatalf("no lease yet: found %v, %v", found, err)
+	}
+	if ok, err := s.TryLease(ctx, "scb", "a", t0, time.Minute); err != nil || !ok {
+		t.Fatalf("a takes: %v %v", ok, err)
+	}
+	holder, exp, found, err := s.Lease(ctx, "scb")
+	if err != nil || !found || holder != "a" || !exp.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("lease = %q until %v, found %v, %v", holder, exp, found, err)
+	}
+	if ok, err := s.TakeOverLease(ctx, "scb", "x", "b", t0, time.Minute); err != nil || ok {
+		t.Fatalf("take-over from a holder that does not hold it: %v %v", ok, err)
+	}
+	if ok, err := s.TakeOverLease(ctx, "scb", "a", "b", t0.Add(time.Second), 2*time.Minute); err != nil || !ok {
+		t.Fatalf("take-over from the holder: %v %v", ok, err)
+	}
+	if holder, exp, _, _ := s.Lease(ctx, "scb"); holder != "b" || !exp.Equal(t0.Add(time.Second+2*time.Minute)) {
+		t.Fatalf("after the take-over: %q until %v", holder, exp)
+	}
+}
+
+// testCheckWritable: a writable store passes the readiness write check
+// without changing anything; a closed one fails it.
+func testCheckWritable(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	if err := s.CheckWritable(ctx); err != nil {
+		t.Fatalf("writable store: %v", err)
+	}
+	s.Close()
+	if err := s.CheckWritable(ctx); err == nil || !strings.HasPrefix(err.Error(), "store: write check:") {
+		t.Fatalf("closed store: %v", err)
 	}
 }

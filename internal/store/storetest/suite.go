@@ -92,6 +92,8 @@ func Run(t *testing.T, open Opener, fail Failer) {
 		{"ShadowedChange", testShadowedChange},
 		{"ListLimits", testListLimits},
 		{"ErrorsNameTheirBatch", testErrorsNameTheirBatch},
+		{"LeaseInspection", testLeaseInspection},
+		{"CheckWritable", testCheckWritable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
