@@ -184,3 +184,79 @@ func testCheckWritable(t *testing.T, s *sqlstore.Store) {
 		t.Fatalf("closed store: %v", err)
 	}
 }
+
+// testSummary: the backup report's counts are the store's rows, every
+// source, and the schema version is the newest migration applied.
+func testSummary(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	mustApply(t, s, batch(domain.SourceSCB, "scb", obs(domain.SourceSCB, "TAB638", "1060", "population", 2024, 13000)))
+	mustApply(t, s, batch(domain.SourceUpload, "up", obs(domain.SourceUpload, "up", "1060", "population", 2024, 13005),
+		obs(domain.SourceUpload, "up", "0481", "population", 2024, 9000)))
+	if _, err := s.CreateUser(ctx, domain.User{Name: "anna", Role: domain.RoleAnalyst, PasswordHash: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartRun(ctx, "scb", "schedule"); err != nil {
+		t.Fatal(err)
+	}
+	_, known, err := s.SchemaVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Summary(ctx)
+	want := sqlstore.Summary{SchemaVersion: known, Figures: 3, Batches: 2, Users: 1, Runs: 1}
+	if err != nil || got != want || known == 0 {
+		t.Fatalf("summary = %+v, %v; want %+v", got, err, want)
+	}
+	if _, err := s.DB().ExecContext(ctx, `DROP TABLE runs`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Summary(ctx); err == nil || !strings.Contains(err.Error(), "store: summary: runs") {
+		t.Fatalf("summary without the runs table: %v", err)
+	}
+}
+
+// testUsersList: the user admin page lists every user by name, with role
+// and creation time as stored.
+func testUsersList(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	for _, u := range []domain.User{
+		{Name: "bertil", Role: domain.RoleAdmin, PasswordHash: "h1", CreatedAt: t0},
+		{Name: "anna", Role: domain.RoleViewer, PasswordHash: "h2", CreatedAt: t0.Add(time.Hour)},
+	} {
+		if _, err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	us, err := s.Users(ctx)
+	if err != nil || len(us) != 2 {
+		t.Fatalf("users = %+v, %v", us, err)
+	}
+	if a, b := us[0], us[1]; a.Name != "anna" || a.Role != domain.RoleViewer || !a.CreatedAt.Equal(t0.Add(time.Hour)) ||
+		b.Name != "bertil" || b.Role != domain.RoleAdmin || b.PasswordHash != "h1" || !b.CreatedAt.Equal(t0) {
+		t.Fatalf("users = %+v", us)
+	}
+}
+
+// testDeleteSession: logging out deletes the session, and only that one.
+func testDeleteSession(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, domain.User{Name: "anna", Role: domain.RoleAnalyst, PasswordHash: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for _, th := range []string{"th1", "th2"} {
+		if err := s.CreateSession(ctx, domain.Session{TokenHash: th, UserID: u.ID, CSRFToken: "c", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteSession(ctx, "th1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.SessionUser(ctx, "th1", now); domain.ErrorCode(err) != domain.CodeUnauthorized {
+		t.Errorf("deleted session: %v", err)
+	}
+	if _, gu, err := s.SessionUser(ctx, "th2", now); err != nil || gu.Name != "anna" {
+		t.Errorf("the other session: %+v, %v", gu, err)
+	}
+}

@@ -94,6 +94,9 @@ func Run(t *testing.T, open Opener, fail Failer) {
 		{"ErrorsNameTheirBatch", testErrorsNameTheirBatch},
 		{"LeaseInspection", testLeaseInspection},
 		{"CheckWritable", testCheckWritable},
+		{"Summary", testSummary},
+		{"UsersList", testUsersList},
+		{"DeleteSession", testDeleteSession},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
