@@ -207,8 +207,10 @@ func testSummary(t *testing.T, s *sqlstore.Store) {
 	if err != nil || got != want || known == 0 {
 		t.Fatalf("summary = %+v, %v; want %+v", got, err, want)
 	}
-	if _, err := s.DB().ExecContext(ctx, `DROP TABLE runs`); err != nil {
-		t.Fatal(err)
+	for _, q := range []string{`DROP TABLE run_tables`, `DROP TABLE runs`} {
+		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := s.Summary(ctx); err == nil || !strings.Contains(err.Error(), "store: summary: runs") {
 		t.Fatalf("summary without the runs table: %v", err)
