@@ -88,22 +88,29 @@ func Ranking(in RankingInput) (*Chart, error) {
 func (in RankingInput) markLines(refs []RefLine) []any {
 	items := make([]any, 0, len(refs))
 	for _, r := range refs {
-		if r.Value == nil {
-			continue
+		if r.Value != nil {
+			items = append(items, in.markLine(r, len(items)))
 		}
-		// Alternate label ends so neighbouring lines' labels do not
-		// print over each other.
-		pos := "end"
-		if len(items)%2 == 1 {
-			pos = "insideStartTop"
-		}
-		items = append(items, map[string]any{
-			"name": r.Label, "xAxis": *in.shift(r.Value),
-			"lineStyle": map[string]any{"color": refColour(r.Kind), "type": refDash(r.Kind), "width": 2},
-			"label":     map[string]any{"formatter": r.Label, "position": pos, "color": refColour(r.Kind)},
-		})
 	}
 	return items
+}
+
+// linePosition alternates label ends so neighbouring lines' labels do
+// not print over each other.
+func linePosition(i int) string {
+	if i%2 == 1 {
+		return "insideStartTop"
+	}
+	return "end"
+}
+
+// markLine is the i-th drawn reference line as a markLine item.
+func (in RankingInput) markLine(r RefLine, i int) map[string]any {
+	return map[string]any{
+		"name": r.Label, "xAxis": *in.shift(r.Value),
+		"lineStyle": map[string]any{"color": refColour(r.Kind), "type": refDash(r.Kind), "width": 2},
+		"label":     map[string]any{"formatter": r.Label, "position": linePosition(i), "color": refColour(r.Kind)},
+	}
 }
 
 // shift moves a value to the baseline: bars are drawn as value −

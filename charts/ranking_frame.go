@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
+
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
 // RankingFrame is a ranking chart's option with the bars and reference
@@ -20,6 +23,16 @@ type RankingFrame struct {
 	// reference lines go; without is the option without reference
 	// lines, cut where the names and the data go.
 	with, without framePieces
+	// lines keeps reference lines' JSON items by lineKey: a view's
+	// median, mean and riket and the counties of its pages are few.
+	lines sync.Map
+}
+
+// lineKey is a reference line item's content.
+type lineKey struct {
+	kind       domain.RefKind
+	label, pos string
+	value      float64
 }
 
 // framePieces is an option cut at slots: pieces[i], then slot i, ...,
@@ -178,14 +191,40 @@ func (f *RankingFrame) AppendJSON(dst []byte, bars []BarJSON, refs []RefLine) ([
 			}
 			dst = append(dst, ']')
 		case "lines":
-			items, err := json.Marshal(f.in.markLines(refs))
-			if err != nil {
-				return nil, fmt.Errorf("charts: reference lines: %w", err)
+			var err error
+			if dst, err = f.appendLines(dst, refs); err != nil {
+				return nil, err
 			}
-			dst = append(dst, items...)
 		}
 	}
 	return append(dst, fp.pieces[len(fp.pieces)-1]...), nil
+}
+
+// appendLines writes the reference lines' markLine items as
+// RankingInput.markLines has them, each encoded once per frame.
+func (f *RankingFrame) appendLines(dst []byte, refs []RefLine) ([]byte, error) {
+	dst = append(dst, '[')
+	n := 0
+	for _, r := range refs {
+		if r.Value == nil {
+			continue
+		}
+		k := lineKey{kind: r.Kind, label: r.Label, pos: linePosition(n), value: *r.Value}
+		item, ok := f.lines.Load(k)
+		if !ok {
+			b, err := json.Marshal(f.in.markLine(r, n))
+			if err != nil {
+				return nil, fmt.Errorf("charts: reference line %q: %w", r.Label, err)
+			}
+			item, _ = f.lines.LoadOrStore(k, b)
+		}
+		if n > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, item.([]byte)...)
+		n++
+	}
+	return append(dst, ']'), nil
 }
 
 func (f *RankingFrame) hasLines(refs []RefLine) bool {

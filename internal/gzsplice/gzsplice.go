@@ -22,6 +22,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"sync"
 )
 
@@ -148,6 +149,13 @@ const maxStored = 0xffff
 
 // Gzip appends the body as one gzip member to dst.
 func (b *Body) Gzip(dst []byte) []byte {
+	w := appender{grow(dst, b.gzipSize())}
+	_ = b.WriteGzip(&w)
+	return w.b
+}
+
+// gzipSize is the length of the gzip form.
+func (b *Body) gzipSize() int {
 	n := len(gzipHeader) + 5 + 8
 	for _, p := range b.parts {
 		if p.seg != nil {
@@ -156,41 +164,79 @@ func (b *Body) Gzip(dst []byte) []byte {
 			n += p.to - p.from + 5*((p.to-p.from)/maxStored+1)
 		}
 	}
-	dst = grow(dst, n)
-	dst = append(dst, gzipHeader...)
+	return n
+}
+
+// WriteGzip writes the body as one gzip member to w (for a server, into
+// the response's pooled buffer: no copy of the page of its own).
+func (b *Body) WriteGzip(w io.Writer) error {
+	if _, err := w.Write(gzipHeader); err != nil {
+		return fmt.Errorf("gzsplice: %w", err)
+	}
 	crc := uint32(0)
+	var head [5]byte
 	for _, p := range b.parts {
 		plain := b.bytes(p)
 		crc = crc32.Update(crc, crc32.IEEETable, plain)
 		if p.seg != nil {
-			dst = append(dst, p.seg.Deflate...)
+			if _, err := w.Write(p.seg.Deflate); err != nil {
+				return fmt.Errorf("gzsplice: %w", err)
+			}
 			continue
 		}
-		dst = appendStored(dst, plain, false)
+		for len(plain) > 0 {
+			n := min(len(plain), maxStored)
+			if _, err := w.Write(storedHeader(head[:0], n, false)); err != nil {
+				return fmt.Errorf("gzsplice: %w", err)
+			}
+			if _, err := w.Write(plain[:n]); err != nil {
+				return fmt.Errorf("gzsplice: %w", err)
+			}
+			plain = plain[n:]
+		}
 	}
-	dst = appendStored(dst, nil, true)
-	dst = binary.LittleEndian.AppendUint32(dst, crc)
-	return binary.LittleEndian.AppendUint32(dst, uint32(b.size))
+	tail := storedHeader(make([]byte, 0, 13), 0, true)
+	tail = binary.LittleEndian.AppendUint32(tail, crc)
+	tail = binary.LittleEndian.AppendUint32(tail, uint32(b.size))
+	if _, err := w.Write(tail); err != nil {
+		return fmt.Errorf("gzsplice: %w", err)
+	}
+	return nil
 }
 
-// appendStored writes p as stored blocks, each after a byte boundary (a
-// stored block's three header bits are padded to one), the last one final
-// when final is set. An empty p with final is the stream's end marker.
-func appendStored(dst, p []byte, final bool) []byte {
-	for {
-		n := min(len(p), maxStored)
-		last := n == len(p)
-		h := byte(0)
-		if last && final {
-			h = 1
-		}
-		dst = append(dst, h, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
-		dst = append(dst, p[:n]...)
-		p = p[n:]
-		if last {
-			return dst
+// WritePlain writes the uncompressed body to w.
+func (b *Body) WritePlain(w io.Writer) error {
+	for _, p := range b.parts {
+		if _, err := w.Write(b.bytes(p)); err != nil {
+			return fmt.Errorf("gzsplice: %w", err)
 		}
 	}
+	return nil
+}
+
+// Reset empties the body for reuse, keeping its buffers.
+func (b *Body) Reset() {
+	b.parts, b.dyn, b.size = b.parts[:0], b.dyn[:0], 0
+}
+
+// appender is an io.Writer that appends to a byte slice.
+type appender struct{ b []byte }
+
+func (a *appender) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
+}
+
+// storedHeader appends the header of a stored block of n bytes, which
+// starts on a byte boundary (its three header bits are padded to one
+// byte), final or not (RFC 1951 §3.2.4). An empty final block ends the
+// stream.
+func storedHeader(dst []byte, n int, final bool) []byte {
+	h := byte(0)
+	if final {
+		h = 1
+	}
+	return append(dst, h, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
 }
 
 func grow(dst []byte, n int) []byte {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -148,6 +149,8 @@ type CompareBase struct {
 	riket       Ref
 	sources     [3][]domain.Source // figures, population, jobs: the group's and riket's sources
 	years       map[int]bool       // the years the sources are taken from
+	precedence  string
+	sels        *sync.Map // municipality code → *selection
 }
 
 // NewCompareBase loads the indicator's tables and ranks the group. The
@@ -162,7 +165,7 @@ func NewCompareBase(ctx context.Context, env *Env, d *Data, p CompareParams) (*C
 	if _, err := env.municipality(p.Kommun); err != nil {
 		return nil, err
 	}
-	b := &CompareBase{env: env, ind: ind}
+	b := &CompareBase{env: env, ind: ind, precedence: env.Precedence.Describe(), sels: &sync.Map{}}
 	p.Measure, b.measureNote = fitMeasure(ind, p.Measure)
 	var err error
 	if b.disc, err = env.discrepancies(ctx, d); err != nil {
@@ -270,6 +273,14 @@ func (b *CompareBase) View(code string) (*CompareView, error) {
 	if err != nil {
 		return nil, err
 	}
+	x := b.selection(sel)
+	if x.moved {
+		q := b.defaults(b.asked, append(append([]string(nil), b.p.Group.Codes...), sel.Code))
+		other := *b
+		other.sels = &sync.Map{}
+		other.rank(q)
+		return other.View(code)
+	}
 	p := b.p
 	rows := make([]RankRow, len(b.rows), len(b.rows)+1)
 	copy(rows, b.rows)
@@ -278,31 +289,59 @@ func (b *CompareBase) View(code string) (*CompareView, error) {
 		if i, in := b.index[sel.Code]; in {
 			rows[i].Selected = true
 		} else {
-			if q := b.defaults(b.asked, append(append([]string(nil), p.Group.Codes...), sel.Code)); q.Year != p.Year || q.Base != p.Base {
-				other := *b
-				other.rank(q)
-				return other.View(code)
-			}
-			row := b.row(sel.Code)
-			row.Selected = true
-			if row.Source != nil && !slices.Contains(b.distinct, *row.Source) {
+			if x.newSource {
 				distinct++
 			}
-			rows = append(rows, row)
+			rows = append(rows, x.row)
 			rankRows(rows)
 		}
 		p.Kommun = sel.Code
 	}
-	g := p.Group
 	v := &CompareView{
 		Params: p, Indicator: b.ind, Measure: p.Measure, Unit: unitFor(b.ind, p.Measure), Decimals: decimalsFor(b.ind, p.Measure),
-		Years: b.in.values.Years, Selected: sel, Group: g, Precedence: b.env.Precedence.Describe(), Measures: applicable(b.ind),
+		Years: b.in.values.Years, Selected: sel, Group: p.Group, Precedence: b.precedence, Measures: applicable(b.ind),
 		MeasureNote: b.measureNote, Rows: rows, RowSources: distinct > 1,
 	}
-	v.Refs = append(append(make([]Ref, 0, 4), b.groupRefs...), b.countyRef(sel)...)
+	v.Refs = append(append(make([]Ref, 0, 4), b.groupRefs...), x.county...)
 	v.Refs = append(v.Refs, b.riket)
-	v.Sources = b.viewSources(sel, rows)
+	v.Sources = x.sources
 	return v, nil
+}
+
+// selection is what a highlighted municipality adds to the base: kept
+// per municipality, since the base is shared by the pages of all 290.
+type selection struct {
+	moved     bool    // an outsider that moves the default year or base
+	row       RankRow // an outsider's row, highlighted
+	newSource bool    // the outsider's figure has a source the group's lack
+	county    []Ref
+	sources   []domain.Source
+}
+
+// selection returns sel's additions (nil sel: none highlighted).
+func (b *CompareBase) selection(sel *domain.Region) *selection {
+	code := ""
+	if sel != nil {
+		code = sel.Code
+	}
+	if x, ok := b.sels.Load(code); ok {
+		return x.(*selection)
+	}
+	x := &selection{county: b.countyRef(sel)}
+	outsider := false
+	if sel != nil {
+		if _, in := b.index[sel.Code]; !in {
+			outsider = true
+			q := b.defaults(b.asked, append(append([]string(nil), b.p.Group.Codes...), sel.Code))
+			x.moved = q.Year != b.p.Year || q.Base != b.p.Base
+			x.row = b.row(sel.Code)
+			x.row.Selected = true
+			x.newSource = x.row.Source != nil && !slices.Contains(b.distinct, *x.row.Source)
+		}
+	}
+	x.sources = b.viewSources(sel, outsider)
+	got, _ := b.sels.LoadOrStore(code, x)
+	return got.(*selection)
 }
 
 // countyRef is the highlighted municipality's county as a reference line
@@ -325,10 +364,10 @@ func (b *CompareBase) countyRef(sel *domain.Region) []Ref {
 // compared municipalities', the references', and for derived measures the
 // population or jobs behind them, in the years used. The group's are
 // known; the highlighted municipality and its county add theirs.
-func (b *CompareBase) viewSources(sel *domain.Region, rows []RankRow) []domain.Source {
+func (b *CompareBase) viewSources(sel *domain.Region, outsider bool) []domain.Source {
 	var extra []string
 	if sel != nil {
-		if len(rows) > len(b.rows) {
+		if outsider {
 			extra = append(extra, sel.Code)
 		}
 		extra = append(extra, sel.CountyCode)

@@ -186,3 +186,41 @@ func gzipSize(b *testing.B, c *http.Client, url string) int64 {
 	}
 	return n
 }
+
+// BenchmarkCompareMiss is issue #15's case: comparison pages at random
+// indicator × year × highlighted municipality on the all5 dataset (290 ×
+// 50 × 5), each URL new to the page cache, against the static file in the
+// same run. The views' shared pieces are built in the first pass and
+// reused afterwards, as in a server that has run a while since the data
+// last changed:
+//
+//	go test -run '^$' -bench CompareMiss -benchtime 3s ./internal/server/
+func BenchmarkCompareMiss(b *testing.B) {
+	inst := seededInstance(b, reporttest.All5)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}
+	codes := reporttest.Codes(inst.Config, reporttest.All5)
+	var urls []string
+	for _, ind := range inst.Config.Indicators[:reporttest.All5.Indicators] {
+		for y := reporttest.LastYear - reporttest.All5.Years + 1; y <= reporttest.LastYear; y++ {
+			urls = append(urls, "/jamfor?indikator="+ind.ID+"&ar="+strconv.Itoa(y)+"&kommun=")
+		}
+	}
+	b.Run("static", func(b *testing.B) {
+		for b.Loop() {
+			fetch(b, client, inst.URL+"/static/style.css", false)
+		}
+	})
+	b.Run("compare/miss", func(b *testing.B) {
+		for _, u := range urls { // build every view's pieces once
+			fetch(b, client, inst.URL+u+codes[0], false)
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			// Steps through municipalities and views so that no URL
+			// repeats within 72,500 requests.
+			fetch(b, client, inst.URL+urls[i%len(urls)]+codes[(i/len(urls)+i)%len(codes)], false)
+			i++
+		}
+	})
+}

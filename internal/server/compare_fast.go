@@ -44,14 +44,17 @@ type compareEntry struct {
 	rowSources bool
 	// statics are the page's shared pieces; marks[i] is the hand-written
 	// part between statics[i] and statics[i+1].
-	statics  []*gzsplice.Segment
-	marks    []string
-	kommuner []option // the picker, nothing selected
-	picker   *chunkList[bool]
-	rows     *chunkList[rowKey]
-	frame    *charts.RankingFrame
-	bars     map[barKey]charts.BarJSON // the group's bars, plain and highlighted
-	etag     string                    // the view's part of the pages' ETags
+	statics []*gzsplice.Segment
+	marks   []string
+	picker  *picker
+	rows    *chunkList[rowKey]
+	// rowHTML keeps the group's rows as pages write them (rowKey →
+	// []byte): an outsider shifts the ranks below it, so a row has at
+	// most two ranks, highlighted or not.
+	rowHTML sync.Map
+	frame   *charts.RankingFrame
+	bars    map[barKey]charts.BarJSON // the group's bars, plain and highlighted
+	etag    string                    // the view's part of the pages' ETags
 }
 
 type barKey struct {
@@ -74,14 +77,75 @@ func (e *compareEntry) fits(v *report.CompareView) bool {
 		anyRank(v.Rows) == e.hasData && v.RowSources == e.rowSources
 }
 
+// picker is the municipality picker's options, the same on every view:
+// rendered once with nothing selected in precompressed runs, with where
+// each option's " selected" goes, so a page writes the one run holding
+// its selection as two copies and no escaping.
+type picker struct {
+	version int64
+	opts    []option
+	index   map[string]int // option value → position
+	segs    []*gzsplice.Segment
+	at      []int // per option: where " selected" goes in its run
+}
+
+func newPicker(version int64, opts []option) *picker {
+	pk := &picker{version: version, opts: opts, index: make(map[string]int, len(opts)), at: make([]int, len(opts))}
+	for from := 0; from < len(opts); from += chunkSize {
+		var w plainWriter
+		for i := from; i < min(from+chunkSize, len(opts)); i++ {
+			pk.index[opts[i].Value] = i
+			writeOption(&w, opts, i, false)
+			pk.at[i] = w.at
+		}
+		pk.segs = append(pk.segs, gzsplice.Compress(w.b))
+	}
+	return pk
+}
+
+// write writes the options with value selected (none when no option
+// has it).
+func (pk *picker) write(w pageWriter, selected string) {
+	k, ok := pk.index[selected]
+	for j, seg := range pk.segs {
+		if !ok || k/chunkSize != j {
+			w.Static(seg)
+			continue
+		}
+		at := pk.at[k]
+		_, _ = w.Write(seg.Plain[:at])
+		w.WriteString(" selected")
+		_, _ = w.Write(seg.Plain[at:])
+	}
+}
+
 // compareCache holds the entries of the views asked for most recently.
 // Keys carry the data version, so a change of data never serves an old
 // entry; Invalidate empties it after a local write.
 type compareCache struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
-	items map[string]*list.Element
+	mu     sync.Mutex
+	max    int
+	ll     *list.List
+	items  map[string]*list.Element
+	picker *picker // the latest data version's
+}
+
+// pickerFor returns the picker of the data version, building it with
+// opts when the version is new (members can change with the data).
+func (cc *compareCache) pickerFor(version int64, opts func() []option) *picker {
+	cc.mu.Lock()
+	pk := cc.picker
+	cc.mu.Unlock()
+	if pk != nil && pk.version == version {
+		return pk
+	}
+	pk = newPicker(version, opts())
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.picker == nil || cc.picker.version <= version {
+		cc.picker = pk
+	}
+	return pk
 }
 
 type compareItem struct {
@@ -128,6 +192,7 @@ func (cc *compareCache) clear() {
 	defer cc.mu.Unlock()
 	cc.ll.Init()
 	cc.items = map[string]*list.Element{}
+	cc.picker = nil
 }
 
 // templatesVersion changes with the embedded templates, so that a new
@@ -168,7 +233,7 @@ func (s *Server) compareFast(c *fiber.Ctx, q viewParams) (bool, error) {
 	key := compareKey(version, notice, p)
 	e := s.compares.get(key)
 	built := false
-	e.once.Do(func() { built, e.err = true, s.buildCompareEntry(c, e, p, key) })
+	e.once.Do(func() { built, e.err = true, s.buildCompareEntry(c, e, p, key, version) })
 	if e.err != nil {
 		s.compares.drop(key, e)
 		return true, e.err
@@ -193,17 +258,24 @@ func (s *Server) compareFast(c *fiber.Ctx, q viewParams) (bool, error) {
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return true, c.SendStatus(fiber.StatusNotModified)
 	}
-	body, err := s.compareBody(e, v)
-	if err != nil {
+	body := bodies.Get().(*gzsplice.Body)
+	defer func() { body.Reset(); bodies.Put(body) }()
+	if err := s.compareBody(body, e, v); err != nil {
 		return true, err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	// Written into the response's own pooled buffer.
+	c.Response().ResetBody()
 	if c.Request().Header.HasAcceptEncoding("gzip") {
 		c.Set(fiber.HeaderContentEncoding, "gzip")
-		return true, c.Send(body.Gzip(nil))
+		return true, body.WriteGzip(c.Response().BodyWriter())
 	}
-	return true, c.Send(body.Plain(nil))
+	return true, body.WritePlain(c.Response().BodyWriter())
 }
+
+// bodies are reused page assemblies (their buffers grow to a page's
+// hand-written parts once).
+var bodies = sync.Pool{New: func() any { return &gzsplice.Body{} }}
 
 // compareKey names a view: the data version, the startup notice (part of
 // the layout), and the parameters with the group resolved (a county or
@@ -216,24 +288,23 @@ func compareKey(version int64, notice string, p report.CompareParams) string {
 }
 
 // compareBody assembles v's page from e's pieces.
-func (s *Server) compareBody(e *compareEntry, v *report.CompareView) (*gzsplice.Body, error) {
+func (s *Server) compareBody(body *gzsplice.Body, e *compareEntry, v *report.CompareView) error {
 	content := &compareContent{V: v, Frame: e.frame, Links: compareLinks(v), fast: e}
-	body := &gzsplice.Body{}
 	for i, seg := range e.statics {
 		body.Static(seg)
 		if i < len(e.marks) {
 			if err := s.writeCompareDyn(body, e.marks[i], content); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return body, nil
+	return nil
 }
 
 // buildCompareEntry ranks the view, renders its page with nothing
 // highlighted and markers where the highlighted parts go, and cuts and
 // compresses the pieces.
-func (s *Server) buildCompareEntry(c *fiber.Ctx, e *compareEntry, p report.CompareParams, key string) error {
+func (s *Server) buildCompareEntry(c *fiber.Ctx, e *compareEntry, p report.CompareParams, key string, version int64) error {
 	base, err := report.NewCompareBase(c.UserContext(), s.deps.Env, s.deps.Data, p)
 	if err != nil {
 		return err
@@ -267,8 +338,7 @@ func (s *Server) buildCompareEntry(c *fiber.Ctx, e *compareEntry, p report.Compa
 		e.marks = append(e.marks, name)
 	}
 	e.base, e.v0, e.hasData, e.rowSources, e.frame = base, v0, content.HasData, v0.RowSources, content.Frame
-	e.kommuner = s.municipalityOptions("\x00", true) // nothing selected
-	e.picker = newChunkList(make([]bool, len(e.kommuner)), func(w pageWriter, i int) { writeOption(w, e.kommuner, i, false) })
+	e.picker = s.compares.pickerFor(version, func() []option { return s.municipalityOptions("\x00", true) })
 	keys := make([]rowKey, len(v0.Rows))
 	e.bars = make(map[barKey]charts.BarJSON, 2*len(v0.Rows))
 	for i, r := range v0.Rows {

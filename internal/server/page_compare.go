@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -208,17 +209,13 @@ func writeCompareHeading(w pageWriter, v *report.CompareView) {
 
 // writeKommuner writes the municipality picker's options.
 func writeKommuner(w pageWriter, c *compareContent) {
-	opts := c.Kommuner
 	if c.fast != nil {
-		opts = c.fast.kommuner
+		c.fast.picker.write(w, c.V.Params.Kommun)
+		return
 	}
-	sel := c.V.Params.Kommun
-	render := func(w pageWriter, i int) { writeOption(w, opts, i, opts[i].Value == sel) }
-	var list *chunkList[bool]
-	if c.fast != nil {
-		list = c.fast.picker
+	for i, o := range c.Kommuner {
+		writeOption(w, c.Kommuner, i, o.Selected)
 	}
-	list.write(w, len(opts), func(i int) bool { return opts[i].Value == sel }, render)
 }
 
 // writeCompareChart writes the ranking chart.
@@ -232,13 +229,19 @@ func writeCompareChart(w pageWriter, c *compareContent) error {
 			return err
 		}
 	}
-	option, err := c.Frame.AppendJSON(nil, bars, chartRefs(v))
+	buf := scratch.Get().(*[]byte)
+	defer scratch.Put(buf)
+	option, err := c.Frame.AppendJSON((*buf)[:0], bars, chartRefs(v))
 	if err != nil {
 		return err
 	}
+	*buf = option
 	writeChart(w, "ranking", "bar", "", compareTitle(v), charts.RankingHeight(len(v.Rows)), option)
 	return nil
 }
+
+// scratch are buffers for a part built before it is written.
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // barJSON is a row's bar, from the shared pieces when they have it.
 func (c *compareContent) barJSON(r report.RankRow) (charts.BarJSON, error) {
@@ -267,7 +270,7 @@ func (s *Server) writeCompareRows(w pageWriter, c *compareContent) {
 	list.write(w, len(v.Rows), func(i int) rowKey {
 		r := v.Rows[i]
 		return rowKey{r.Code, r.Rank, r.Selected}
-	}, func(w pageWriter, i int) { s.writeCompareRow(w, v, v.Rows[i]) })
+	}, func(w pageWriter, i int) { s.writeCachedRow(w, c, v.Rows[i]) })
 	w.WriteString("\n")
 	for _, r := range v.Refs {
 		w.WriteString(`<tr class="ref"><td></td><th scope="row">`)
@@ -288,6 +291,25 @@ func (s *Server) writeCompareRows(w pageWriter, c *compareContent) {
 		}
 		w.WriteString("</tr>\n")
 	}
+}
+
+// writeCachedRow writes a row, from the view's shared rows when it is
+// one of the group's.
+func (s *Server) writeCachedRow(w pageWriter, c *compareContent, r report.RankRow) {
+	e := c.fast
+	if e == nil || !r.InGroup || !e.sameSources(c.V) {
+		s.writeCompareRow(w, c.V, r)
+		return
+	}
+	k := rowKey{r.Code, r.Rank, r.Selected}
+	if b, ok := e.rowHTML.Load(k); ok {
+		_, _ = w.Write(b.([]byte))
+		return
+	}
+	var pw plainWriter
+	s.writeCompareRow(&pw, c.V, r)
+	e.rowHTML.Store(k, pw.b)
+	_, _ = w.Write(pw.b)
 }
 
 // writeCompareRow writes one municipality's row. The highlighted one has

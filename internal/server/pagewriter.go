@@ -19,7 +19,11 @@ type pageWriter interface {
 }
 
 // plainWriter collects a part as bytes, for templates and cached pieces.
-type plainWriter struct{ b []byte }
+// at is where writeOption last put (or would put) an option's " selected".
+type plainWriter struct {
+	b  []byte
+	at int
+}
 
 func (w *plainWriter) WriteString(s string)         { w.b = append(w.b, s...) }
 func (w *plainWriter) Write(p []byte) (int, error)  { w.b = append(w.b, p...); return len(p), nil }
@@ -113,6 +117,9 @@ func writeOption(w pageWriter, opts []option, i int, selected bool) {
 	w.WriteString(`<option value="`)
 	writeEscaped(w, o.Value)
 	w.WriteString(`"`)
+	if pw, ok := w.(*plainWriter); ok {
+		pw.at = len(pw.b)
+	}
 	if selected {
 		w.WriteString(" selected")
 	}
