@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/subtle"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,8 +17,16 @@ type loginContent struct {
 	Name  string
 }
 
+// setCookie sets a cookie for maxAge seconds; a negative maxAge deletes
+// it. fasthttp writes Max-Age only when it is positive, so a deletion
+// needs an expiry in the past: with MaxAge -1 alone the browser would keep
+// an empty cookie until it closes.
 func (s *Server) setCookie(c *fiber.Ctx, name, value string, maxAge int) {
-	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HTTPOnly: true, Secure: s.deps.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode})
+	ck := &fiber.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HTTPOnly: true, Secure: s.deps.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode}
+	if maxAge < 0 {
+		ck.Expires = time.Unix(0, 0)
+	}
+	c.Cookie(ck)
 }
 
 func (s *Server) loginPage(c *fiber.Ctx) error {

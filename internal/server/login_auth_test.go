@@ -198,3 +198,39 @@ func TestBasicAuthMalformed(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginCookiesAreDeleted: the spent login token after a login and the
+// session cookie after a logout are deleted (an expiry in the past), not
+// left in the browser as empty cookies.
+func TestLoginCookiesAreDeleted(t *testing.T) {
+	inst := servertest.Start(t, servertest.Options{NoBundled: true})
+	addUser(t, inst, "anna", domain.RoleAnalyst)
+	deleted := func(resp *http.Response, name string) {
+		t.Helper()
+		for _, ck := range resp.Cookies() {
+			if ck.Name != name {
+				continue
+			}
+			if ck.Value != "" || ck.MaxAge > 0 || ck.Expires.IsZero() || ck.Expires.Year() > 1970 {
+				t.Errorf("%s: value %q, max-age %d, expires %v; want deleted", name, ck.Value, ck.MaxAge, ck.Expires)
+			}
+			return
+		}
+		t.Errorf("%s: not in the answer", name)
+	}
+	c := anonymous(t, inst)
+	resp := postLogin(c, "anna", testPassword, loginToken(t, c))
+	readBody(t, resp)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	deleted(resp, "sik_login_csrf")
+	_, page := c.get("/om-data")
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no session token on the page")
+	}
+	resp = c.post("/logga-ut", url.Values{"csrf": {html.UnescapeString(m[1])}})
+	readBody(t, resp)
+	deleted(resp, "sik_session")
+}
