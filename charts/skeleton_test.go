@@ -223,7 +223,7 @@ func FuzzAppendString(f *testing.F) {
 
 // FuzzAppendFloat: numbers are written as encoding/json writes them.
 func FuzzAppendFloat(f *testing.F) {
-	for _, v := range []float64{0, -0.0, 1, 13263.25, 1e-7, 2.5e21, 1e20, -1e-6, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+	for _, v := range []float64{0, math.Copysign(0, -1), 1, 13263.25, 1e-7, 2.5e21, 1e20, -1e-6, math.MaxFloat64, math.SmallestNonzeroFloat64} {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v float64) {

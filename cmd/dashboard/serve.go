@@ -87,6 +87,10 @@ func serve(ctx context.Context, a *app, args []string) error {
 		Upload:        uploadLimits(a.cfg.Upload), UploadParallel: a.cfg.Upload.MaxParallel, DescribeSource: bundled.Describe,
 		Scheduler: schedulerView{sched}, Metrics: reg, MetricsAdminOnly: a.cfg.MetricsAdminOnly,
 		FrameAncestors: a.cfg.FrameAncestors, TrustedProxies: proxies, Backups: backupsView,
+		// The overview and members' profiles are rebuilt in the background
+		// after every data change; the warmer notices a collector run or
+		// another instance's write within the data poll.
+		Warm: true, WarmCheck: dataPoll,
 	})
 	if err != nil {
 		return err

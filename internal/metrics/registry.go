@@ -24,6 +24,16 @@ const (
 	NameBackups              = "dashboard_backups_total"
 	NameBackupLastSuccess    = "dashboard_backup_last_success_timestamp_seconds"
 	NameBackupLastFailed     = "dashboard_backup_last_failed"
+	NamePagesWarmed          = "dashboard_pages_warmed_total"
+	NameWarmVersion          = "dashboard_page_warm_version"
+	NameWarmSeconds          = "dashboard_page_warm_last_duration_seconds"
+)
+
+// Results of warming one page (RecordWarmPage): built into the page
+// cache, or failed (logged; the page is then built on its first request).
+const (
+	WarmBuilt  = "built"
+	WarmFailed = "failed"
 )
 
 // Import kinds for RecordImport: an analyst's upload written to the store,
@@ -67,6 +77,9 @@ type Registry struct {
 	backups      *prometheus.CounterVec
 	backupOK     prometheus.Gauge
 	backupFailed prometheus.Gauge
+	warmed       *prometheus.CounterVec
+	warmVersion  prometheus.Gauge
+	warmSeconds  prometheus.Gauge
 }
 
 // NewRegistry returns a registry with the dashboard's metrics, the Go
@@ -96,6 +109,12 @@ func NewRegistry() *Registry {
 			Help: "Unix time of the last scheduled backup that was written; 0 if none since start."}),
 		backupFailed: prometheus.NewGauge(prometheus.GaugeOpts{Name: NameBackupLastFailed,
 			Help: "1 if the last scheduled backup failed, else 0."}),
+		warmed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: NamePagesWarmed,
+			Help: "Pages rebuilt in the background after a data change, by result (built, failed)."}, []string{"result"}),
+		warmVersion: prometheus.NewGauge(prometheus.GaugeOpts{Name: NameWarmVersion,
+			Help: "Data version whose overview and member profiles were last all rebuilt in the background; 0 if none."}),
+		warmSeconds: prometheus.NewGauge(prometheus.GaugeOpts{Name: NameWarmSeconds,
+			Help: "How long the last complete background rebuild of the overview and member profiles took."}),
 	}
 	lookups := prometheus.NewCounterVec(prometheus.CounterOpts{Name: NameCacheLookups,
 		Help: "Page and API answers looked up in the page cache, by result (hit or miss)."}, []string{"result"})
@@ -104,8 +123,10 @@ func NewRegistry() *Registry {
 	r.imports.WithLabelValues(ImportRolledBack)
 	r.backups.WithLabelValues("ok")
 	r.backups.WithLabelValues("failed")
+	r.warmed.WithLabelValues(WarmBuilt)
+	r.warmed.WithLabelValues(WarmFailed)
 	r.reg.MustRegister(r.requests, r.runs, r.tables, r.lastSuccess, r.imports, r.dataVersion, lookups,
-		r.backups, r.backupOK, r.backupFailed,
+		r.backups, r.backupOK, r.backupFailed, r.warmed, r.warmVersion, r.warmSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return r
 }
@@ -226,6 +247,23 @@ func (r *Registry) CacheHit() {
 func (r *Registry) CacheMiss() {
 	if r != nil {
 		r.cacheMisses.Inc()
+	}
+}
+
+// RecordWarmPage counts a page rebuilt in the background (WarmBuilt or
+// WarmFailed).
+func (r *Registry) RecordWarmPage(result string) {
+	if r != nil {
+		r.warmed.WithLabelValues(labelValue(result)).Inc()
+	}
+}
+
+// RecordWarmPass records a complete background rebuild: the data version
+// it was for and how long it took.
+func (r *Registry) RecordWarmPass(version int64, took time.Duration) {
+	if r != nil {
+		r.warmVersion.Set(float64(version))
+		r.warmSeconds.Set(took.Seconds())
 	}
 }
 

@@ -118,6 +118,8 @@ func TestNewRegistryExposesItsFamilies(t *testing.T) {
 		NameImports:                  dto.MetricType_COUNTER,
 		NameDataVersion:              dto.MetricType_GAUGE,
 		NameCacheLookups:             dto.MetricType_COUNTER,
+		NamePagesWarmed:              dto.MetricType_COUNTER,
+		NameWarmVersion:              dto.MetricType_GAUGE,
 		"go_goroutines":              dto.MetricType_GAUGE,
 		"process_start_time_seconds": dto.MetricType_GAUGE,
 	}
@@ -289,6 +291,10 @@ func TestImportsCacheAndDataVersion(t *testing.T) {
 	r.CacheHit()
 	r.CacheMiss()
 	r.SetDataVersion(42)
+	r.RecordWarmPage(WarmBuilt)
+	r.RecordWarmPage(WarmBuilt)
+	r.RecordWarmPage(WarmFailed)
+	r.RecordWarmPass(41, 1500*time.Millisecond)
 	e, _ := scrape(t, r)
 	checks := []struct {
 		name   string
@@ -300,6 +306,10 @@ func TestImportsCacheAndDataVersion(t *testing.T) {
 		{NameCacheLookups, []string{"result", "hit"}, 3},
 		{NameCacheLookups, []string{"result", "miss"}, 1},
 		{NameDataVersion, nil, 42},
+		{NamePagesWarmed, []string{"result", WarmBuilt}, 2},
+		{NamePagesWarmed, []string{"result", WarmFailed}, 1},
+		{NameWarmVersion, nil, 41},
+		{NameWarmSeconds, nil, 1.5},
 	}
 	for _, c := range checks {
 		if got, ok := e.find(c.name, c.labels...); !ok || got != c.want {
@@ -343,6 +353,8 @@ func TestNilRegistryIsSafe(t *testing.T) {
 	r.CacheHit()
 	r.CacheMiss()
 	r.AddSources("scb")
+	r.RecordWarmPage(WarmBuilt)
+	r.RecordWarmPass(1, time.Second)
 	if e, _ := scrape(t, r); len(e) != 0 {
 		t.Errorf("nil registry exposes %d families", len(e))
 	}

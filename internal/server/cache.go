@@ -26,11 +26,12 @@ type pageCache struct {
 }
 
 type cached struct {
-	key   string
-	body  []byte
-	ctype string
-	etag  string
-	disp  string // Content-Disposition for downloads
+	key     string
+	version int64 // the data version the key is for
+	body    []byte
+	ctype   string
+	etag    string
+	disp    string // Content-Disposition for downloads
 
 	// The body compressed once, on first demand: the compress middleware
 	// would otherwise spend most of a cache hit's CPU compressing the same
@@ -86,6 +87,9 @@ func (pc *pageCache) get(key string) (*cached, bool) {
 func (pc *pageCache) put(e *cached) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	if e.version < pc.version {
+		return // built for a version the cache has moved past: never hit
+	}
 	if old, ok := pc.items[e.key]; ok {
 		old.Value = e
 		pc.ll.MoveToFront(old)
@@ -112,6 +116,13 @@ func (pc *pageCache) advance(version int64) bool {
 		return true
 	}
 	return false
+}
+
+// current is the newest data version the cache has seen.
+func (pc *pageCache) current() int64 {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.version
 }
 
 // purge empties the cache (after a local write).
@@ -151,22 +162,16 @@ func (s *Server) serveCached(c *fiber.Ctx, build func() (response, error)) error
 	key := cacheKey(version, c) + " " + s.startupNotice()
 	var e *cached
 	if anonymous {
-		e, _ = s.cache.get(key)
-		if e != nil {
-			s.deps.Metrics.CacheHit()
-		} else {
-			s.deps.Metrics.CacheMiss()
+		e, err = s.cachedOrBuilt(c, key, version, build)
+		if err != nil {
+			return err
 		}
-	}
-	if e == nil {
+	} else {
 		r, err := build()
 		if err != nil {
 			return err
 		}
-		e = &cached{key: key, body: r.body, ctype: r.ctype, etag: etagOf(r.body), disp: r.disposition}
-		if anonymous {
-			s.cache.put(e)
-		}
+		e = &cached{key: key, version: version, body: r.body, ctype: r.ctype, etag: etagOf(r.body), disp: r.disposition}
 	}
 	if anonymous {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=0, must-revalidate")
@@ -205,10 +210,44 @@ func (s *Server) dataVersion(c *fiber.Ctx) (int64, error) {
 	return version, nil
 }
 
+// cachedOrBuilt is the anonymous page for key from the cache, or built,
+// stored and returned. Requests that miss the same key at once (the first
+// ones after a data change, or one meeting the warmer) share one build.
+func (s *Server) cachedOrBuilt(c *fiber.Ctx, key string, version int64, build func() (response, error)) (*cached, error) {
+	warming := isWarming(c)
+	if e, ok := s.cache.get(key); ok {
+		if !warming {
+			s.deps.Metrics.CacheHit()
+		}
+		return e, nil
+	}
+	if !warming {
+		s.deps.Metrics.CacheMiss()
+	}
+	v, err, _ := s.flight.Do(key, func() (any, error) {
+		if e, ok := s.cache.get(key); ok {
+			return e, nil // built while this request looked
+		}
+		r, err := build()
+		if err != nil {
+			return nil, err
+		}
+		e := &cached{key: key, version: version, body: r.body, ctype: r.ctype, etag: etagOf(r.body), disp: r.disposition}
+		s.cache.put(e)
+		return e, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*cached), nil
+}
+
 // Invalidate drops cached pages and tables after this instance wrote, so
-// the next request sees the write at once rather than after the data poll.
+// the next request sees the write at once rather than after the data poll,
+// and wakes the warmer to build the overview and profiles again.
 func (s *Server) Invalidate() {
 	s.deps.Data.Invalidate()
 	s.cache.purge()
 	s.compares.clear()
+	s.warm.notify()
 }

@@ -13,8 +13,12 @@ import (
 // requestLog logs every request with its duration and status, and times
 // it in the metrics by route pattern: the label is the pattern Fiber
 // matched ("/kommun/:code"), never the raw path, so a crawler inventing
-// URLs cannot grow the label set.
+// URLs cannot grow the label set. The warmer's requests (warm.go) are no
+// client's: they are neither logged nor timed.
 func (s *Server) requestLog(c *fiber.Ctx) error {
+	if isWarming(c) {
+		return c.Next() // not a client's request (warm.go)
+	}
 	start := s.now()
 	err := c.Next()
 	status := c.Response().StatusCode()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/excel"
 	"github.com/svenskaindustrikommuner/dashboard/internal/clock"
@@ -93,6 +94,15 @@ type Deps struct {
 	// Clock stamps sessions, uploads and users and times login limits and
 	// requests; nil is the wall clock.
 	Clock clock.Clock
+	// Warm rebuilds the overview and every member's profile in the
+	// background whenever the data version moves, so nobody meets a cold
+	// page (warm.go). Only with PublicPages: a logged-in user's pages are
+	// not cached.
+	Warm bool
+	// WarmCheck is how often the warmer asks for the data version, to
+	// notice a collector run or another instance's write (0: every
+	// second); a write on this instance wakes it at once.
+	WarmCheck time.Duration
 }
 
 // Server holds the wired dependencies and the template set.
@@ -119,6 +129,10 @@ type Server struct {
 	// countyIx is the pickers' counties and their municipalities in
 	// Swedish order, built on first use.
 	countyIx countyIndex
+	// flight builds a missing cached page once for all who ask at once.
+	flight singleflight.Group
+	// warm rebuilds pages after a data change; nil when off (warm.go).
+	warm *warmer
 }
 
 // now is the server's clock's time.
@@ -163,5 +177,6 @@ func New(d Deps) (*fiber.App, *Server, error) {
 	app.Use(func(c *fiber.Ctx) error {
 		return domain.NotFound("sidan %s finns inte", c.Path())
 	})
+	s.startWarming(app)
 	return app, s, nil
 }
