@@ -104,7 +104,11 @@ func serve(ctx context.Context, a *app, args []string) error {
 	a.printf("Dashboarden är igång: öppna %s i webbläsaren (Ctrl+C stoppar).\n", url)
 	sched.Start()
 	defer a.stopScheduler(sched)
-	go first.start(ctx, a, sched)
+	// Decided before the first request (one query; the runs themselves go
+	// on in the background), so the first page already carries the notice:
+	// a page the warmer built before has no notice in its cache key and is
+	// not served once there is one.
+	first.start(ctx, a, sched)
 	done := make(chan error, 1)
 	go func() { done <- app.Listener(ln) }()
 	select {
