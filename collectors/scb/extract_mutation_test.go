@@ -57,7 +57,8 @@ func TestExtractYearRangeAndTimeDimension(t *testing.T) {
 // A spec that sums a chosen list of parts gets their sum; a spec whose sum
 // variable is not in the answer is refused even when the answer has other
 // variables; a missing value is reported as a missing part to sum only for
-// the summed variable (docs/testing.md, mutation testing). The figures are
+// the summed variable; one chosen value needs no sum, but "*" over several
+// values does (docs/testing.md, mutation testing). The figures are
 // the real 2024 populations of Upplands Väsby (50 323) and Vallentuna
 // (35 119) in the constructed Stockholm answer.
 func TestSumOfChosenParts(t *testing.T) {
@@ -75,6 +76,8 @@ func TestSumOfChosenParts(t *testing.T) {
 		{"sum variable missing", config.SCBTable{Sum: "Kon", Select: map[string][]string{"Delomrade": {"0114"}}}, 0, "no Kon dimension to sum"},
 		{"a part missing", config.SCBTable{Sum: "Delomrade", Select: map[string][]string{"Delomrade": {"0114", "9999"}}}, 0, "has 1 of the 2 values to sum"},
 		{"a chosen value missing", config.SCBTable{Select: map[string][]string{"Delomrade": {"9999"}}}, 0, "lacks the value asked for (9999)"},
+		{"one chosen part, no sum", config.SCBTable{Select: map[string][]string{"Delomrade": {"0114"}}}, 50323, ""},
+		{"every part, no sum", config.SCBTable{Select: map[string][]string{"Delomrade": {"*"}}}, 0, "several values but is not summed"},
 	} {
 		tt.spec.ID, tt.spec.Indicator = "TAB638", "population"
 		obs, _, err := extract(ds, tt.spec, regionsFromMeta(t), t0)
