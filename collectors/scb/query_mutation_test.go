@@ -1,0 +1,57 @@
+package scb
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/svenskaindustrikommuner/dashboard/config"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+)
+
+// One request serves every spec of a shape: the time selection is the
+// union of their years, "*" or "from(…)" when it runs to the table's
+// newest year and every spec is open-ended, the explicit codes otherwise
+// (docs/testing.md, mutation testing: several specs must not be planned
+// from the first one's years).
+func TestTimeUnionOfSpecs(t *testing.T) {
+	d := &Dimension{ID: "Tid", Codes: []string{"2020", "2021", "2022", "2023", "2024"}}
+	for _, tt := range []struct {
+		name  string
+		specs []config.SCBTable
+		want  string
+		n     int
+	}{
+		{"one spec", []config.SCBTable{{From: 2022}}, "from(2022)", 3},
+		{"open ranges, the later first", []config.SCBTable{{From: 2023}, {From: 2022}}, "from(2022)", 3},
+		{"open ranges from the first year", []config.SCBTable{{From: 2023}, {From: 2020}}, "*", 5},
+		{"a bounded range and an open one", []config.SCBTable{{From: 2021, To: 2022}, {From: 2024}}, "2021,2022,2024", 3},
+		{"a bounded range reaching the newest year", []config.SCBTable{{From: 2023}, {From: 2022, To: 2024}}, "2022,2023,2024", 3},
+	} {
+		s, n, err := timeUnion(d, tt.specs)
+		if err != nil || s.VariableCode != "Tid" || strings.Join(s.ValueCodes, ",") != tt.want || n != tt.n {
+			t.Errorf("%s: %+v %d %v; want %s, %d", tt.name, s, n, err, tt.want, tt.n)
+		}
+	}
+}
+
+// The time variable is the one the metadata's time role names, "Tid" only
+// when there is no role (docs/testing.md, mutation testing).
+func TestPlanFindsTheTimeVariableByRole(t *testing.T) {
+	meta, err := ParseMetadata([]byte(`{"version":"2.0","class":"dataset","id":["Region","ContentsCode","Ar"],"size":[2,1,3],
+	"role":{"time":["Ar"]},
+	"dimension":{"Region":{"category":{"index":["0114","1060"]}},"ContentsCode":{"category":{"index":["BE0101N1"]}},
+	"Ar":{"category":{"index":["2022","2023","2024"]}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	regions := domain.NewRegions([]domain.Region{{Code: "1060", Name: "Olofström", CountyCode: "10"}})
+	p, err := buildPlan(meta, config.SCBTable{ID: "TABX", Indicator: "population", From: 2023}, regions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies, err := p.queries(DefaultMaxCells)
+	want := `{"selection":[{"variableCode":"Region","valueCodes":["1060"]},{"variableCode":"ContentsCode","valueCodes":["BE0101N1"]},{"variableCode":"Ar","valueCodes":["from(2023)"]}]}`
+	if err != nil || len(bodies) != 1 || string(bodies[0]) != want {
+		t.Errorf("bodies %q, %v; want %s", bodies, err, want)
+	}
+}
