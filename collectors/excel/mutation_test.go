@@ -2,6 +2,7 @@ package excel
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -59,6 +60,29 @@ func TestPaddedCodes(t *testing.T) {
 		r, ok := b.resolvePadded(text)
 		if r.Code != want || ok != (want != "") {
 			t.Errorf("resolvePadded(%q) = %q, %v; want %q", text, r.Code, ok, want)
+		}
+	}
+}
+
+// The delimiter sniffer looks at the first 20 lines and 64 KiB only, and
+// breaks ties towards tab, then semicolon, then comma (docs/testing.md,
+// mutation testing: each bound at exactly its value).
+func TestSniffDelimiterBounds(t *testing.T) {
+	for _, tt := range []struct {
+		name, text string
+		want       rune
+	}{
+		{"a tie goes to tab", "a;b\tc\n", '\t'},
+		{"a tie of semicolon and comma goes to semicolon", "a;b,c\n", ';'},
+		// 10 semicolon lines and 10 comma lines tie; the 21st line is not read.
+		{"line 21 is not read", strings.Repeat("a;b\n", 10) + strings.Repeat("a,b\n", 11), ';'},
+		{"line 20 is read", strings.Repeat("a;b\n", 9) + strings.Repeat("a,b\n", 11), ','},
+		// The byte at offset 65 536 is still read, the next one is not.
+		{"the last byte read", strings.Repeat("x", 64<<10) + ";y\n", ';'},
+		{"the first byte not read", strings.Repeat("x", 64<<10+1) + ";y\n", ','},
+	} {
+		if got := sniffDelimiter(tt.text); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

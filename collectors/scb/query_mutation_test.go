@@ -55,3 +55,38 @@ func TestPlanFindsTheTimeVariableByRole(t *testing.T) {
 		t.Errorf("bodies %q, %v; want %s", bodies, err, want)
 	}
 }
+
+// Resolutions come in the table's variable order, then variables the table
+// lacks in name order, each with its values in the order the spec lists
+// them, whatever order the Select map gives (docs/testing.md, mutation
+// testing).
+func TestResolveOrder(t *testing.T) {
+	meta := metaTAB638(t)
+	spec := config.SCBTable{Select: map[string][]string{
+		"Zeta": {"x"}, "ContentsCode": {"BE0101N2", "BE0101N1"}, "Kon": {"2"}, "Beta": {"y"}, "Alder": {"0"},
+	}}
+	want := "Alder=0 Kon=2 ContentsCode=BE0101N2 ContentsCode=BE0101N1 Beta=y Zeta=x"
+	for range 20 { // map order varies from run to run
+		var got []string
+		for _, r := range Resolve(meta, spec) {
+			got = append(got, r.Variable+"="+r.Want)
+		}
+		if g := strings.Join(got, " "); g != want {
+			t.Fatalf("order %s, want %s", g, want)
+		}
+	}
+}
+
+// A cell limit of zero (SCB's /config did not say) takes the default
+// (docs/testing.md, mutation testing).
+func TestQueriesWithoutALimit(t *testing.T) {
+	p, err := buildPlan(metaTAB638(t), populationSpec, regionsFromMeta(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, max := range []int{0, -1} {
+		if bodies, err := p.queries(max); err != nil || len(bodies) != 1 {
+			t.Errorf("limit %d: %d bodies, %v; want one request under the default limit", max, len(bodies), err)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package scb
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -71,13 +73,10 @@ func (e *ResolveError) Swedish() string {
 // "*" resolves to every code of the variable. The result is in variable
 // order of the table, then in the order the spec lists the values.
 func Resolve(meta *Dataset, spec config.SCBTable) []Resolution {
-	vars := make([]string, 0, len(spec.Select))
-	for v := range spec.Select {
-		vars = append(vars, v)
-	}
-	sort.Slice(vars, func(i, j int) bool {
-		return dimPos(meta, vars[i]) < dimPos(meta, vars[j]) || dimPos(meta, vars[i]) == dimPos(meta, vars[j]) && vars[i] < vars[j]
-	})
+	// By name first, so that variables the table lacks (all at the end)
+	// come in name order whatever order the map gives.
+	vars := slices.Sorted(maps.Keys(spec.Select))
+	slices.SortStableFunc(vars, func(a, b string) int { return cmp.Compare(dimPos(meta, a), dimPos(meta, b)) })
 	var out []Resolution
 	for _, v := range vars {
 		d, ok := meta.Dim(v)
