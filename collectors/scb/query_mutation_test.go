@@ -90,3 +90,15 @@ func TestQueriesWithoutALimit(t *testing.T) {
 		}
 	}
 }
+
+// The nearest values offered for a value the table lacks: labels that
+// contain the wanted text or are contained in it come first, the closest
+// in length first, then the rest by edit distance (docs/testing.md,
+// mutation testing).
+func TestNearestOrder(t *testing.T) {
+	d := &Dimension{ID: "X", Codes: []string{"901", "902", "903", "904"}, Labels: []string{"zzzz", "abce", "ab", "abcde"}}
+	want := "904 (abcde)|903 (ab)|902 (abce)|901 (zzzz)"
+	if got := strings.Join(nearest(d, "abcd", 4), "|"); got != want {
+		t.Errorf("nearest = %s, want %s", got, want)
+	}
+}
