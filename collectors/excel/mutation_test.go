@@ -86,3 +86,22 @@ func TestSniffDelimiterBounds(t *testing.T) {
 		}
 	}
 }
+
+// Header cells are folded for lookup: a parenthesised remark anywhere is
+// dropped with the rest of the title kept around it, an unclosed one cuts
+// the title (docs/testing.md, mutation testing). The unclosed case comes
+// last and the first mismatch stops the test: a broken loop there would
+// otherwise spin instead of failing.
+func TestNormHeader(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Kommun (kod eller namn)", "kommun"},
+		{"(nr) Kommun", "kommun"},
+		{"Region (ny) kod:", "region kod"},
+		{"\u00a0År*", "år"},
+		{"Värde (tkr", "värde"},
+	} {
+		if got := normHeader(tt.in); got != tt.want {
+			t.Fatalf("normHeader(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

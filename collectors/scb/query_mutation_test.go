@@ -96,9 +96,9 @@ func TestQueriesWithoutALimit(t *testing.T) {
 // in length first, then the rest by edit distance (docs/testing.md,
 // mutation testing).
 func TestNearestOrder(t *testing.T) {
-	d := &Dimension{ID: "X", Codes: []string{"901", "902", "903", "904"}, Labels: []string{"zzzz", "abce", "ab", "abcde"}}
-	want := "904 (abcde)|903 (ab)|902 (abce)|901 (zzzz)"
-	if got := strings.Join(nearest(d, "abcd", 4), "|"); got != want {
+	d := &Dimension{ID: "X", Codes: []string{"901", "902", "903", "904", "905"}, Labels: []string{"zzzz", "abce", "ab", "abcde", "abcf"}}
+	want := "904 (abcde)|903 (ab)|902 (abce)|905 (abcf)|901 (zzzz)" // equal distances in table order
+	if got := strings.Join(nearest(d, "abcd", 5), "|"); got != want {
 		t.Errorf("nearest = %s, want %s", got, want)
 	}
 }
