@@ -102,3 +102,36 @@ func TestNearestOrder(t *testing.T) {
 		t.Errorf("nearest = %s, want %s", got, want)
 	}
 }
+
+// distance is the Levenshtein distance in runes, and gives up (a huge
+// distance) only past 200 runes (docs/testing.md, mutation testing).
+func TestDistance(t *testing.T) {
+	long := strings.Repeat("å", 200)
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"kitten", "sitting", 3},
+		{"flaw", "lawn", 2},
+		{"staten", "statligt", 4},
+		{"åäö", "aao", 3},
+		{long, long, 0},
+		{long, long[:len(long)-len("å")] + "a", 1},
+		{long + "å", "a", 1 << 20},
+		{"a", long + "å", 1 << 20},
+		{"abc", "", 3},
+		// Empty first strings last, and the first mismatch stops the test:
+		// a broken outer loop spins on them instead of failing.
+		{"", "abc", 3},
+		{"", "", 0},
+	} {
+		if got := distance(tt.a, tt.b); got != tt.want {
+			t.Fatalf("distance(%.10q…, %.10q…) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+	for x, want := range map[int]int{-2: 2, 0: 0, 3: 3} {
+		if got := abs(x); got != want {
+			t.Errorf("abs(%d) = %d", x, got)
+		}
+	}
+}
