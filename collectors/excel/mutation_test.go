@@ -105,3 +105,24 @@ func TestNormHeader(t *testing.T) {
 		}
 	}
 }
+
+// A zero or negative limit takes the default; a set one is kept; the XML
+// spill size never exceeds the unzipped bound (docs/testing.md, mutation
+// testing).
+func TestWithDefaults(t *testing.T) {
+	d := DefaultLimits()
+	for _, tt := range []struct {
+		in, want Limits
+	}{
+		{Limits{}, d},
+		{Limits{MaxFileBytes: -1, MaxUnzippedBytes: -1, MaxXMLBytes: -1, MaxRows: -1, MaxCells: -1}, d},
+		{Limits{MaxUnzippedBytes: 4 << 20, MaxXMLBytes: 1 << 20},
+			Limits{d.MaxFileBytes, 4 << 20, 1 << 20, d.MaxRows, d.MaxCells}},
+		{Limits{MaxUnzippedBytes: 1 << 20}, Limits{d.MaxFileBytes, 1 << 20, 1 << 20, d.MaxRows, d.MaxCells}},
+		{Limits{MaxFileBytes: 1, MaxUnzippedBytes: 2, MaxXMLBytes: 1, MaxRows: 1, MaxCells: 1}, Limits{1, 2, 1, 1, 1}},
+	} {
+		if got := tt.in.withDefaults(); got != tt.want {
+			t.Errorf("%+v.withDefaults() = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
