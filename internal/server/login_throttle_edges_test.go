@@ -138,3 +138,23 @@ func TestThrottleSweepsAtTheKeyLimit(t *testing.T) {
 		t.Errorf("over the limit: %d names kept, want the recent and the new one", len(l.names))
 	}
 }
+
+// TestThrottleNameForgottenAtFifteenMinutes: exactly fifteen minutes after
+// its last failure a name counts as never failed, so its address's
+// failures slow it only past the spraying threshold (twenty), no longer
+// past the ten that hold up a name that has failed.
+func TestThrottleNameForgottenAtFifteenMinutes(t *testing.T) {
+	const addr = "192.0.2.1"
+	l := newLoginThrottle()
+	l.fail(addr, "bertil", throttleT0)
+	later := throttleT0.Add(15*time.Minute - time.Second)
+	for i := range 11 {
+		l.fail(addr, fmt.Sprintf("mallory%d", i), later)
+	}
+	if got := l.wait(addr, "bertil", false, throttleT0.Add(15*time.Minute-2*time.Second)); got == 0 {
+		t.Errorf("bertil before fifteen minutes, twelve failures from the address: no wait")
+	}
+	if got := l.wait(addr, "bertil", false, throttleT0.Add(15*time.Minute)); got != 0 {
+		t.Errorf("bertil fifteen minutes after his failure, twelve from the address: wait %v, want 0", got)
+	}
+}
