@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -120,7 +122,10 @@ type BarJSON struct {
 	Name, Item []byte
 }
 
-// Bar encodes one bar.
+// Bar encodes one bar: written by hand in the layout json.Marshal gives
+// go-echarts' data item through Chart.JSON (keys sorted, the name
+// HTML-safe, numbers as encoding/json writes float64), since an
+// outsider's bar is encoded per page.
 func (f *RankingFrame) Bar(b Bar) (BarJSON, error) {
 	colour := ColourMember
 	if !b.Member {
@@ -129,25 +134,42 @@ func (f *RankingFrame) Bar(b Bar) (BarJSON, error) {
 	if b.Selected {
 		colour = ColourSelected
 	}
-	// The fields in the order json.Marshal writes a map's keys, which is
-	// how Chart.JSON writes go-echarts' data items.
-	item := struct {
-		ItemStyle struct {
-			Color string `json:"color"`
-		} `json:"itemStyle"`
-		Name  string `json:"name"`
-		Value any    `json:"value"`
-	}{Name: b.Label, Value: val(f.in.shift(b.Value))}
-	item.ItemStyle.Color = colour
-	var out BarJSON
-	var err error
-	if out.Name, err = json.Marshal(b.Label); err != nil {
-		return out, fmt.Errorf("charts: bar %q: %w", b.Label, err)
+	name, err := json.Marshal(b.Label)
+	if err != nil {
+		return BarJSON{}, fmt.Errorf("charts: bar %q: %w", b.Label, err)
 	}
-	if out.Item, err = json.Marshal(item); err != nil {
-		return out, fmt.Errorf("charts: bar %q: %w", b.Label, err)
+	item := make([]byte, 0, len(name)+64)
+	item = append(item, `{"itemStyle":{"color":"`...)
+	item = append(item, colour...)
+	item = append(item, `"},"name":`...)
+	item = append(item, name...)
+	item = append(item, `,"value":`...)
+	if v := f.in.shift(b.Value); v == nil {
+		item = append(item, `"`+missing+`"`...)
+	} else if item, err = appendJSONFloat(item, *v); err != nil {
+		return BarJSON{}, fmt.Errorf("charts: bar %q: %w", b.Label, err)
 	}
-	return out, nil
+	return BarJSON{Name: name, Item: append(item, '}')}, nil
+}
+
+// appendJSONFloat writes v as encoding/json writes a float64.
+func appendJSONFloat(dst []byte, v float64) ([]byte, error) {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return nil, fmt.Errorf("unsupported value: %v", v)
+	}
+	format := byte('f')
+	if abs := math.Abs(v); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, v, format, -1, 64)
+	if format == 'e' {
+		// e-09 is written e-9.
+		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst, nil
 }
 
 // Bars encodes bars given highest first (as RankingInput has them), in

@@ -20,6 +20,10 @@ func TestRankingFrameWritesRanking(t *testing.T) {
 		{Label: "Åre", Value: nil},
 		{Label: "Ale", Value: f(-1e-7), Member: true, Selected: true},
 		{Label: "Bjuv", Value: f(1234567.891)},
+		{Label: "Eda", Value: f(2.5e21), Member: true},
+		{Label: "Gnosjö", Value: f(-3e-9)},
+		{Label: "Höör", Value: f(0)},
+		{Label: "Lund", Value: f(1e20)},
 	}
 	refs := []RefLine{
 		{Kind: domain.RefMedian, Label: "Median " + hostile, Value: f(5)},

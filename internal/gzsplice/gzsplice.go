@@ -36,6 +36,10 @@ const Level = flate.BestSpeed
 type Segment struct {
 	Plain   []byte
 	Deflate []byte
+	// crc is Plain's CRC-32 and shift x^(8·len(Plain)) mod the CRC
+	// polynomial: with them a body's CRC steps over the segment without
+	// reading its bytes again (crc32Combine).
+	crc, shift uint32
 }
 
 var writers = sync.Pool{New: func() any {
@@ -57,7 +61,7 @@ func Compress(plain []byte) *Segment {
 	_, _ = w.Write(plain)
 	_ = w.Flush() // sync flush: ends on a byte boundary, not final
 	writers.Put(w)
-	return &Segment{Plain: plain, Deflate: buf.Bytes()}
+	return &Segment{Plain: plain, Deflate: buf.Bytes(), crc: crc32.ChecksumIEEE(plain), shift: xPow8n(uint64(len(plain)))}
 }
 
 // Body is one answer being assembled: a sequence of static segments and
@@ -176,14 +180,15 @@ func (b *Body) WriteGzip(w io.Writer) error {
 	crc := uint32(0)
 	var head [5]byte
 	for _, p := range b.parts {
-		plain := b.bytes(p)
-		crc = crc32.Update(crc, crc32.IEEETable, plain)
 		if p.seg != nil {
+			crc = multModP(p.seg.shift, crc) ^ p.seg.crc
 			if _, err := w.Write(p.seg.Deflate); err != nil {
 				return fmt.Errorf("gzsplice: %w", err)
 			}
 			continue
 		}
+		plain := b.bytes(p)
+		crc = crc32.Update(crc, crc32.IEEETable, plain)
 		for len(plain) > 0 {
 			n := min(len(plain), maxStored)
 			if _, err := w.Write(storedHeader(head[:0], n, false)); err != nil {
@@ -246,4 +251,56 @@ func grow(dst []byte, n int) []byte {
 		return d
 	}
 	return dst
+}
+
+// CRC-32 combination as zlib does it (crc32.c, crc32_combine): the CRC of
+// A then B is CRC(A)·x^(8·len(B)) + CRC(B) modulo the polynomial, in the
+// reflected bit order crc32 uses.
+
+// poly is the IEEE polynomial, reflected.
+const poly = 0xedb88320
+
+// multModP multiplies a and b modulo the polynomial.
+func multModP(a, b uint32) uint32 {
+	m := uint32(1) << 31
+	p := uint32(0)
+	for {
+		if a&m != 0 {
+			p ^= b
+			if a&(m-1) == 0 {
+				return p
+			}
+		}
+		m >>= 1
+		if b&1 != 0 {
+			b = b>>1 ^ poly
+		} else {
+			b >>= 1
+		}
+	}
+}
+
+// x2n[k] is x^(2^k) modulo the polynomial.
+var x2n = func() [32]uint32 {
+	var t [32]uint32
+	p := uint32(1) << 30 // x^1
+	t[0] = p
+	for k := 1; k < 32; k++ {
+		p = multModP(p, p)
+		t[k] = p
+	}
+	return t
+}()
+
+// xPow8n is x^(8·n) modulo the polynomial: what a CRC is multiplied by to
+// step over n bytes.
+func xPow8n(n uint64) uint32 {
+	p := uint32(1) << 31 // x^0
+	for k := 3; n != 0; k++ {
+		if n&1 != 0 {
+			p = multModP(x2n[k&31], p)
+		}
+		n >>= 1
+	}
+	return p
 }

@@ -3,6 +3,7 @@ package gzsplice
 import (
 	"bytes"
 	"compress/gzip"
+	"hash/crc32"
 	"io"
 	"strings"
 	"testing"
@@ -144,5 +145,18 @@ func BenchmarkGzip(b *testing.B) {
 		_, _ = body.Write(row)
 		body.Static(seg)
 		buf = body.Gzip(buf[:0])
+	}
+}
+
+// TestCRCCombine checks that stepping a CRC over a segment by its shift
+// gives the CRC of the bytes joined, for lengths across the table's bits.
+func TestCRCCombine(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 7, 8, 255, 4096, 65537, 1 << 20} {
+		a := []byte(strings.Repeat("Åre kommun ", 3))
+		b := bytes.Repeat([]byte{0x5a, 0x00, 0xff}, n)[:n]
+		want := crc32.ChecksumIEEE(append(append([]byte(nil), a...), b...))
+		if got := multModP(xPow8n(uint64(n)), crc32.ChecksumIEEE(a)) ^ crc32.ChecksumIEEE(b); got != want {
+			t.Errorf("%d bytes: combined %08x, want %08x", n, got, want)
+		}
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
-	"strings"
+	"strconv"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
@@ -281,10 +281,22 @@ var bodies = sync.Pool{New: func() any { return &gzsplice.Body{} }}
 // the layout), and the parameters with the group resolved (a county or
 // similar-municipalities group follows the highlighted municipality).
 func compareKey(version int64, notice string, p report.CompareParams) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d\x00%s\x00%s\x00%d\x00%d\x00%d\x00%s\x00%s\x00%s\x00", version, notice, p.Indicator, p.Year, p.Base, p.Period, p.Measure, p.Group.Key, p.Group.Name)
-	b.WriteString(strings.Join(p.Group.Codes, ","))
-	return b.String()
+	b := make([]byte, 0, 128+len(notice)+5*len(p.Group.Codes))
+	b = strconv.AppendInt(b, version, 10)
+	for _, f := range []string{notice, p.Indicator, string(p.Measure), p.Group.Key, p.Group.Name} {
+		b = append(append(b, 0), f...)
+	}
+	for _, n := range []int{p.Year, p.Base, p.Period} {
+		b = strconv.AppendInt(append(b, 0), int64(n), 10)
+	}
+	b = append(b, 0)
+	for i, c := range p.Group.Codes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, c...)
+	}
+	return string(b)
 }
 
 // compareBody assembles v's page from e's pieces.
