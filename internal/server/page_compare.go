@@ -11,6 +11,7 @@ import (
 	"github.com/svenskaindustrikommuner/dashboard/charts"
 	"github.com/svenskaindustrikommuner/dashboard/internal/derive"
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
+	"github.com/svenskaindustrikommuner/dashboard/internal/gzsplice"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 )
 
@@ -263,14 +264,19 @@ type rowKey struct {
 // writeCompareRows writes the table's rows and reference rows.
 func (s *Server) writeCompareRows(w pageWriter, c *compareContent) {
 	v := c.V
-	var list *chunkList[rowKey]
-	if c.fast != nil && c.fast.sameSources(v) {
-		list = c.fast.rows
+	switch e := c.fast; {
+	case e != nil && e.sameSources(v) && len(v.Rows) <= maxRunRows:
+		s.writeRowRuns(w, c)
+	case e != nil && e.sameSources(v):
+		e.rows.write(w, len(v.Rows), func(i int) rowKey {
+			r := v.Rows[i]
+			return rowKey{r.Code, r.Rank, r.Selected}
+		}, func(w pageWriter, i int) { s.writeCachedRow(w, c, v.Rows[i]) })
+	default:
+		for _, r := range v.Rows {
+			s.writeCompareRow(w, v, r)
+		}
 	}
-	list.write(w, len(v.Rows), func(i int) rowKey {
-		r := v.Rows[i]
-		return rowKey{r.Code, r.Rank, r.Selected}
-	}, func(w pageWriter, i int) { s.writeCachedRow(w, c, v.Rows[i]) })
 	w.WriteString("\n")
 	for _, r := range v.Refs {
 		w.WriteString(`<tr class="ref"><td></td><th scope="row">`)
@@ -293,6 +299,57 @@ func (s *Server) writeCompareRows(w pageWriter, c *compareContent) {
 	}
 }
 
+// maxRunRows is the largest group whose row runs a view keeps (about
+// three per member): the network and most counties; larger groups, up to
+// all 290 municipalities, go in fixed runs of chunkSize, where only the
+// runs from an outsider or the highlighted row on are written per page.
+const maxRunRows = chunkSize
+
+// writeRowRuns writes a small group's rows as runs compressed once per
+// view: an outsider splits the group's rows into the run above it (ranks
+// as without it) and the run below (one rank down), both shared by every
+// outsider ranked at that place; a member's page has one run with its
+// row highlighted. The outsider's own row is written per page.
+func (s *Server) writeRowRuns(w pageWriter, c *compareContent) {
+	rows := c.V.Rows
+	from := 0
+	for i := 0; i <= len(rows); i++ {
+		if i < len(rows) && rows[i].InGroup {
+			continue
+		}
+		if i > from {
+			w.Static(s.rowRun(c, rows[from:i]))
+		}
+		if i < len(rows) {
+			s.writeCompareRow(w, c.V, rows[i])
+		}
+		from = i + 1
+	}
+}
+
+// rowRun is the compressed run of the group's rows, from the view's
+// runs when a page had it before.
+func (s *Server) rowRun(c *compareContent, rows []report.RankRow) *gzsplice.Segment {
+	key := make([]byte, 0, 12*len(rows))
+	for _, r := range rows {
+		key = append(key, r.Code...)
+		key = strconv.AppendInt(append(key, ':'), int64(r.Rank), 10)
+		if r.Selected {
+			key = append(key, '*')
+		}
+		key = append(key, ';')
+	}
+	if seg, ok := c.fast.rowRuns.Load(string(key)); ok {
+		return seg.(*gzsplice.Segment)
+	}
+	var pw plainWriter
+	for _, r := range rows {
+		s.writeCachedRow(&pw, c, r)
+	}
+	seg, _ := c.fast.rowRuns.LoadOrStore(string(key), gzsplice.Compress(pw.b))
+	return seg.(*gzsplice.Segment)
+}
+
 // writeCachedRow writes a row, from the view's shared rows when it is
 // one of the group's.
 func (s *Server) writeCachedRow(w pageWriter, c *compareContent, r report.RankRow) {
@@ -308,8 +365,8 @@ func (s *Server) writeCachedRow(w pageWriter, c *compareContent, r report.RankRo
 	}
 	var pw plainWriter
 	s.writeCompareRow(&pw, c.V, r)
-	e.rowHTML.Store(k, pw.b)
-	_, _ = w.Write(pw.b)
+	b, _ := e.rowHTML.LoadOrStore(k, pw.b)
+	_, _ = w.Write(b.([]byte))
 }
 
 // writeCompareRow writes one municipality's row. The highlighted one has
