@@ -90,10 +90,19 @@ func (c *console) take() []string {
 }
 
 // chartsDrawn waits until every chart on the page has a canvas and echarts
-// has finished drawing it (app.js sets data-rendered on "finished").
+// has finished drawing it (app.js sets data-rendered on "finished"). A
+// chart is drawn when it comes near the screen, so each poll scrolls to
+// the first chart not drawn yet; once all are, the page is scrolled back
+// to the top.
 const chartsDrawn = `(() => {
   const els = [...document.querySelectorAll('.chart')];
-  return els.length > 0 && els.every(e => e.dataset.rendered === '1' && e.querySelector('canvas'));
+  const next = els.find(e => !(e.dataset.rendered === '1' && e.querySelector('canvas')));
+  if (next) {
+    if (!next.dataset.drawn) { next.scrollIntoView({block: 'center'}); }
+    return false;
+  }
+  window.scrollTo(0, 0);
+  return els.length > 0;
 })()`
 
 // resourceHosts lists the hosts of every resource the page loaded.

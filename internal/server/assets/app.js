@@ -1,6 +1,9 @@
 // Draws every chart on the page from the option document the server put in
 // a <script type="application/json"> element. No option text is ever
-// evaluated as code, so names from files and sources stay data.
+// evaluated as code, so names from files and sources stay data. A chart is
+// drawn when it comes near the screen (a profile has one per indicator, the
+// overview one per cell), and every chart not yet drawn is drawn before
+// printing.
 (function () {
   "use strict";
 
@@ -117,10 +120,14 @@
     return geoCache[url];
   }
 
-  // Every drawn chart but the sparklines, for resizing when printing.
+  // Every drawn chart but the sparklines, for resizing when printing;
+  // sparks too, for drawing them at once when printing.
   var drawn = [];
+  var sparks = [];
 
   function draw(el) {
+    if (el.hasAttribute("data-drawn")) { return; }
+    el.setAttribute("data-drawn", "1");
     var src = document.getElementById(el.getAttribute("data-option"));
     if (!src) { return; }
     var kind = el.getAttribute("data-kind");
@@ -129,7 +136,7 @@
       var chart = echarts.init(el, null, { renderer: "canvas", locale: "SV" });
       chart.on("finished", function () { el.setAttribute("data-rendered", "1"); });
       chart.setOption(option);
-      if (kind !== "spark") { drawn.push({ el: el, chart: chart }); }
+      if (kind !== "spark") { drawn.push({ el: el, chart: chart }); } else { sparks.push(chart); }
       window.addEventListener("resize", function () { chart.resize(); });
     };
     var geo = el.getAttribute("data-geo");
@@ -154,8 +161,40 @@
   // Printing: charts are redrawn at the printed width (the canvas keeps
   // its screen size otherwise and is cut off or blurred), and the footer
   // gets the page's full address and today's date.
+  // lazy draws a chart when it comes within a screen's height of view;
+  // null where the browser cannot tell (every chart is drawn at once).
+  var lazy = null;
+
+  function drawCharts() {
+    if (typeof echarts === "undefined") { return; }
+    var charts = document.querySelectorAll("[data-option]");
+    if (!("IntersectionObserver" in window)) {
+      charts.forEach(draw);
+      return;
+    }
+    lazy = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) {
+          lazy.unobserve(e.target);
+          draw(e.target);
+        }
+      });
+    }, { rootMargin: "100% 0px" });
+    charts.forEach(function (el) { lazy.observe(el); });
+  }
+
+  // drawAll draws the charts not drawn yet (for printing: the sheet holds
+  // every chart, not only those scrolled past).
+  function drawAll() {
+    if (typeof echarts === "undefined") { return; }
+    if (lazy) { lazy.disconnect(); }
+    document.querySelectorAll("[data-option]").forEach(draw);
+  }
+
   function toPrint() {
     printStamp();
+    drawAll();
+    sparks.forEach(function (c) { c.getZr().refreshImmediately(); });
     drawn.forEach(function (d) {
       d.chart.resize({ width: d.el.clientWidth, animation: { duration: 0 } });
       d.el.setAttribute("data-print-width", String(d.el.clientWidth));
@@ -283,9 +322,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (typeof echarts !== "undefined") {
-      document.querySelectorAll("[data-option]").forEach(draw);
-    }
+    drawCharts();
     autoSubmit();
     filters();
     searchableSelects();
