@@ -104,18 +104,8 @@ var funcs = template.FuncMap{
 		}
 		return *v
 	},
-	"at": func(vs []*float64, i int) *float64 {
-		if i < 0 || i >= len(vs) {
-			return nil
-		}
-		return vs[i]
-	},
-	"atInt": func(vs []int, i int) int {
-		if i < 0 || i >= len(vs) {
-			return 0
-		}
-		return vs[i]
-	},
+	"at":    at,
+	"atInt": atInt,
 }
 
 // loadPages parses every page with the layout, the shared template

@@ -27,7 +27,8 @@ func sourceNote(list []domain.Source, s *domain.Source) int {
 }
 
 // sourceFuncs are the template functions that name sources; they use the
-// server's describer, so each server has its own.
+// server's describer, so each server has its own (so does yearRows, which
+// names each figure's source).
 func (s *Server) sourceFuncs() template.FuncMap {
 	return template.FuncMap{
 		"sourceText": func(src domain.Source) string {
@@ -39,6 +40,8 @@ func (s *Server) sourceFuncs() template.FuncMap {
 			s.writeSources(&w, srcs)
 			return w.html()
 		},
+		// yearRows writes a profile indicator's table body (page_profile_rows.go).
+		"yearRows": s.profileYearRows,
 	}
 }
 
