@@ -72,7 +72,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var o options
 	fs.StringVar(&o.mode, "mode", "http", "http, serve, refresh, coldstart, upload, uploads")
-	fs.StringVar(&o.dataset, "dataset", "members", "synthetic dataset: members (26×30×6), members20 (26×30×20), all (290×50×50) or all5 (290×50×5)")
+	fs.StringVar(&o.dataset, "dataset", "members", "synthetic dataset: members (26×30×6), members20 (26×30×20), all (290×50×50), all5 (290×50×5) or all20 (290×50×20)")
 	fs.StringVar(&o.url, "url", "", "http: drive this server instead of starting one (it must serve the same synthetic dataset)")
 	fs.StringVar(&o.db, "db", "", "http/serve: an empty database URL to seed instead of a temporary SQLite file")
 	fs.IntVar(&o.concurrency, "c", 16, "http: concurrent clients")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/svenskaindustrikommuner/dashboard/config"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report"
 	"github.com/svenskaindustrikommuner/dashboard/internal/report/reporttest"
 	"github.com/svenskaindustrikommuner/dashboard/internal/server"
@@ -84,12 +85,20 @@ func BenchmarkServer(b *testing.B) {
 // seededInstance starts a server as cmd/dashboard wires it (data version
 // polled every second) on an empty store filled with the synthetic dataset.
 func seededInstance(b *testing.B, ds reporttest.Dataset) *servertest.Instance {
+	return seededInstanceWith(b, ds, nil)
+}
+
+// seededInstanceWith is seededInstance with the dependencies adjusted.
+func seededInstanceWith(b *testing.B, ds reporttest.Dataset, deps func(*server.Deps)) *servertest.Instance {
 	b.Helper()
 	inst := servertest.Start(b, servertest.Options{
 		NoBundled: true,
 		Configure: func(cfg *config.Config) { reporttest.Configure(cfg, ds) },
 		Deps: func(d *server.Deps) {
 			d.Data = report.NewData(d.Store, d.Env.Catalogue, time.Second)
+			if deps != nil {
+				deps(d)
+			}
 		},
 	})
 	for _, batch := range reporttest.Batches(reporttest.Observations(inst.Config, ds, time.Now().UTC())) {
@@ -132,9 +141,11 @@ func fetch(b *testing.B, c *http.Client, url string, identity bool) {
 //
 // "cold" empties the page cache first (the tables stay: they are loaded
 // once per data change, see BenchmarkServer's table-load). Each case also
-// reports the gzip-compressed size of the page ("gz-bytes").
+// reports the gzip-compressed size of the page ("gz-bytes"). all (50
+// indicators) takes minutes to seed; -bench 'ColdPages/(members20|all5|all20)/'
+// leaves it out.
 func BenchmarkColdPages(b *testing.B) {
-	for _, ds := range []reporttest.Dataset{reporttest.Members20, reporttest.All20} {
+	for _, ds := range []reporttest.Dataset{reporttest.Members20, reporttest.All5, reporttest.All20, reporttest.All} {
 		b.Run(ds.Name, func(b *testing.B) {
 			inst := seededInstance(b, ds)
 			member := inst.Config.Network.Members[0].Code
@@ -223,4 +234,88 @@ func BenchmarkCompareMiss(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// BenchmarkAfterChange is the first request after a data change (#15), on
+// the country's size with about twenty indicators: "unwarmed" is what the
+// first visitor paid before the warmer (a collector run tells report.Data
+// only; every table is read again from the store), "warmed" is the first
+// request once the warmer has rebuilt the pages after an upload. Each
+// iteration writes one figure (untimed); "warm-ms" is how long the
+// warmer's pass over the overview and every member's profile took,
+// untimed too.
+//
+//	go test -run '^$' -bench AfterChange -benchtime 10x ./internal/server/
+func BenchmarkAfterChange(b *testing.B) {
+	ds := reporttest.All20
+	var data *report.Data
+	inst := seededInstanceWith(b, ds, func(d *server.Deps) {
+		d.Warm, d.WarmCheck = true, time.Hour // woken by Invalidate only
+		data = d.Data
+	})
+	member := inst.Config.Network.Members[0].Code
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}
+	value := 1000.0
+	change := func(b *testing.B) {
+		value++
+		obs := []domain.Observation{{Municipality: member, Indicator: "population", Year: reporttest.LastYear, Value: value,
+			Source: domain.Source{Kind: domain.SourceUpload, Ref: reporttest.SourceRef}}}
+		if _, err := inst.Store.Apply(context.Background(), domain.Batch{Kind: domain.BatchUpload, Source: domain.SourceUpload,
+			Label: reporttest.SourceRef, Actor: "benchmark", Observations: obs}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("static", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			fetch(b, client, inst.URL+"/static/style.css", false)
+		}
+	})
+	for _, path := range []string{"/", "/kommun/" + member} {
+		name := "overview"
+		if path != "/" {
+			name = "profile"
+		}
+		b.Run(name+"/unwarmed", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				change(b)
+				data.Invalidate() // as the scheduler does after a run
+				b.StartTimer()
+				fetch(b, client, inst.URL+path, false)
+			}
+		})
+		b.Run(name+"/warmed", func(b *testing.B) {
+			var warming time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				change(b)
+				start := time.Now()
+				inst.Server.Invalidate() // as an upload does: wakes the warmer
+				waitWarmedB(b, inst)
+				warming += time.Since(start)
+				b.StartTimer()
+				fetch(b, client, inst.URL+path, false)
+			}
+			b.ReportMetric(float64(warming.Milliseconds())/float64(b.N), "warm-ms")
+		})
+	}
+}
+
+// waitWarmedB waits until the warmer has finished a pass for the store's
+// current data version.
+func waitWarmedB(b *testing.B, inst *servertest.Instance) {
+	v, err := inst.Store.DataVersion(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Minute)
+	for inst.Server.WarmedVersion() != v {
+		if time.Now().After(deadline) {
+			b.Fatalf("no warming pass for version %d", v)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
