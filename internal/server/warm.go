@@ -113,6 +113,8 @@ func (w *warmer) run() {
 	tick := time.NewTicker(w.check)
 	defer tick.Stop()
 	var lastVersion, lastGen int64 = -1, -1
+	seen := int64(-1) // the version the previous check saw
+	kicked := false
 	for {
 		version, err := w.s.deps.Data.Version(ctx)
 		gen := w.gen.Load()
@@ -121,18 +123,34 @@ func (w *warmer) run() {
 			return
 		case err != nil:
 			w.s.log.Warn("page warming: data version not read", "err", err)
-		case version != lastVersion || gen != lastGen:
+		case due(version, gen, lastVersion, lastGen, seen, kicked):
 			if w.pass(ctx, version, gen) {
 				lastVersion, lastGen = version, gen
 			}
 		}
+		seen = version
 		select {
 		case <-w.stop:
 			return
 		case <-w.kick:
+			kicked = true
 		case <-tick.C:
+			kicked = false
 		}
 	}
+}
+
+// due says whether to warm now: the version (or the count of local
+// writes) moved since the last complete pass, and it is settled. A
+// collector run writes batch after batch, each a new version: warm once
+// the version has held for a check, not for every batch. A local write is
+// complete when it wakes the warmer (kicked); at start (lastVersion < 0)
+// there is nothing to wait for.
+func due(version, gen, lastVersion, lastGen, seen int64, kicked bool) bool {
+	if version == lastVersion && gen == lastGen {
+		return false
+	}
+	return kicked || version == seen || lastVersion < 0
 }
 
 // pass builds the overview and every member's profile for version. It
