@@ -106,6 +106,9 @@ var funcs = template.FuncMap{
 	},
 	"at":    at,
 	"atInt": atInt,
+	// overviewCells writes a row's cells on the overview
+	// (page_overview_cells.go).
+	"overviewCells": overviewCells,
 }
 
 // loadPages parses every page with the layout, the shared template
