@@ -172,20 +172,8 @@ func appendJSONFloat(dst []byte, v float64) ([]byte, error) {
 	return dst, nil
 }
 
-// Bars encodes bars given highest first (as RankingInput has them), in
-// the drawn order.
-func (f *RankingFrame) Bars(bars []Bar) ([]BarJSON, error) {
-	out := make([]BarJSON, len(bars))
-	for i := range bars {
-		var err error
-		if out[i], err = f.Bar(bars[len(bars)-1-i]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// AppendJSON appends the whole option for bars (from Bars) and refs.
+// AppendJSON appends the whole option for bars (from Bar, in the drawn
+// order: lowest first) and refs.
 func (f *RankingFrame) AppendJSON(dst []byte, bars []BarJSON, refs []RefLine) ([]byte, error) {
 	fp := f.without
 	if f.hasLines(refs) {

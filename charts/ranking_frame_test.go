@@ -56,7 +56,7 @@ func TestRankingFrameWritesRanking(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			bs, err := frame.Bars(tc.in.Bars)
+			bs, err := drawnBars(frame, tc.in.Bars)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,4 +77,17 @@ func TestRankingFrameWritesRanking(t *testing.T) {
 			}
 		})
 	}
+}
+
+// drawnBars encodes bars given highest first (as RankingInput has them)
+// in the drawn order.
+func drawnBars(f *RankingFrame, bars []Bar) ([]BarJSON, error) {
+	out := make([]BarJSON, len(bars))
+	for i := range bars {
+		var err error
+		if out[i], err = f.Bar(bars[len(bars)-1-i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -128,15 +128,6 @@ func (b *Body) close(n int) {
 // Len is the length of the plain body.
 func (b *Body) Len() int { return b.size }
 
-// Plain appends the uncompressed body to dst.
-func (b *Body) Plain(dst []byte) []byte {
-	dst = grow(dst, b.size)
-	for _, p := range b.parts {
-		dst = append(dst, b.bytes(p)...)
-	}
-	return dst
-}
-
 func (b *Body) bytes(p part) []byte {
 	if p.seg != nil {
 		return p.seg.Plain

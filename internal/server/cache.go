@@ -198,13 +198,16 @@ func (s *Server) serveCached(c *fiber.Ctx, build func() (response, error)) error
 }
 
 // dataVersion is the current data version; the first request to see a
-// new one empties the page cache and reloads what hangs on it.
+// new one empties the page cache and the comparison views (their keys
+// hold the version, so this only frees the memory sooner) and reloads
+// what hangs on it.
 func (s *Server) dataVersion(c *fiber.Ctx) (int64, error) {
 	version, err := s.deps.Data.Version(c.UserContext())
 	if err != nil {
 		return 0, err
 	}
 	if s.cache.advance(version) {
+		s.compares.clear()
 		s.newVersion(c.UserContext())
 	}
 	return version, nil

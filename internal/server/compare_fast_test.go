@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,5 +193,56 @@ func TestComparePageETag(t *testing.T) {
 	}
 	if !bytes.Contains(body, []byte(`data-value="98765"`)) {
 		t.Error("the page does not show the new figure")
+	}
+}
+
+// TestComparePageConcurrent asks for pages of a few views from many
+// clients at once (run with -race): views are built once while other
+// requests wait, shared pieces and pooled bodies are not mixed up, and
+// every page equals the one asked for alone afterwards.
+func TestComparePageConcurrent(t *testing.T) {
+	inst := hostileInstance(t)
+	codes := reporttest.Codes(inst.Config, fastDataset)
+	var urls []string
+	for i, c := range codes[:60] {
+		urls = append(urls, "/jamfor?indikator=population&ar="+strconv.Itoa(reporttest.LastYear-i%3)+"&kommun="+c)
+	}
+	got := make([][]byte, len(urls))
+	var wg sync.WaitGroup
+	errs := make(chan string, len(urls))
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(urls); i += 6 {
+				req, _ := http.NewRequest(http.MethodGet, inst.URL+urls[i], nil)
+				req.Header.Set("Accept-Encoding", "gzip")
+				resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+				if err != nil {
+					errs <- err.Error()
+					continue
+				}
+				b, _ := io.ReadAll(resp.Body)
+				_ = resp.Body.Close()
+				r, err := gzip.NewReader(bytes.NewReader(b))
+				if err != nil {
+					errs <- urls[i] + ": " + err.Error()
+					continue
+				}
+				if got[i], err = io.ReadAll(r); err != nil {
+					errs <- urls[i] + ": " + err.Error()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	for i, u := range urls {
+		if _, alone := rawGet(t, inst.URL+u, ""); !bytes.Equal(got[i], alone) {
+			t.Errorf("%s: the page asked for among others differs from the page alone", u)
+		}
 	}
 }
