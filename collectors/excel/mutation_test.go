@@ -126,3 +126,22 @@ func TestWithDefaults(t *testing.T) {
 		}
 	}
 }
+
+// A quoted "%" is text only up to the closing quote, and only a bracket
+// that starts with <, > or = is a condition that brings the third section
+// into play (docs/testing.md, mutation testing).
+func TestClassifyNumFmtQuotesAndConditions(t *testing.T) {
+	for code, want := range map[string]pctClass{
+		`0"x%"`:           pctNone,
+		`0"x"%`:           pctAll,
+		`[Red]0%;-0%;0`:   pctAll,
+		`[<1]0%;-0%;0`:    pctMixed,
+		`[>1]0%;-0%;0`:    pctMixed,
+		`[=1]0%;-0%;0`:    pctMixed,
+		`[Blue]0%;[Red]0`: pctMixed,
+	} {
+		if got := classifyNumFmt(code); got != want {
+			t.Errorf("classifyNumFmt(%q) = %v, want %v", code, got, want)
+		}
+	}
+}
