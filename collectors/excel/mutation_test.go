@@ -145,3 +145,14 @@ func TestClassifyNumFmtQuotesAndConditions(t *testing.T) {
 		}
 	}
 }
+
+// A figure's cleaned text may be 63 bytes long, not 64 (maxFigureText)
+// (docs/testing.md, mutation testing).
+func TestFigureTextLimit(t *testing.T) {
+	if _, reason := parseNumber(strings.Repeat("1", maxFigureText-1), false); reason != "" {
+		t.Errorf("%d digits refused: %s", maxFigureText-1, reason)
+	}
+	if _, reason := parseNumber(strings.Repeat("1", maxFigureText), false); !strings.Contains(reason, "är inte ett tal") {
+		t.Errorf("%d digits: reason %q", maxFigureText, reason)
+	}
+}
