@@ -156,3 +156,24 @@ func TestFigureTextLimit(t *testing.T) {
 		t.Errorf("%d digits: reason %q", maxFigureText, reason)
 	}
 }
+
+// shiftExponent shifts exponents up to ±2^20 and gives up beyond
+// (docs/testing.md, mutation testing: the bounds at exactly their value).
+func TestShiftExponentBounds(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want string // "" = refused
+	}{
+		{"0.785", "0.785e2"},
+		{"7.85e-1", "7.85e1"},
+		{"5e1048576", "5e1048578"},
+		{"5e-1048576", "5e-1048574"},
+		{"5e1048577", ""},
+		{"5e-1048577", ""},
+	} {
+		got, ok := shiftExponent([]byte(tt.in), strings.Contains(tt.in, "e"), 2)
+		if ok != (tt.want != "") || got != tt.want {
+			t.Errorf("shiftExponent(%s) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+}
