@@ -1,6 +1,7 @@
 package excel
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -175,5 +176,42 @@ func TestShiftExponentBounds(t *testing.T) {
 		if ok != (tt.want != "") || got != tt.want {
 			t.Errorf("shiftExponent(%s) = %q, %v; want %q", tt.in, got, ok, tt.want)
 		}
+	}
+}
+
+// A file of exactly MaxFileBytes is read, one byte less is the limit
+// exceeded; limits are named the way people say them; an echo of exactly
+// n runes is not cut (docs/testing.md, mutation testing).
+func TestFileSizeLimitAndItsMessage(t *testing.T) {
+	data := smallWorkbook(t)
+	opts := testOptions(t)
+	opts.Limits = Limits{MaxFileBytes: int64(len(data))}
+	if res, err := Read(bytes.NewReader(data), opts); err != nil || len(res.Observations) != 1 {
+		t.Errorf("a file of exactly the limit: %+v, %v", res.Observations, err)
+	}
+	opts.Limits = Limits{MaxFileBytes: int64(len(data)) - 1}
+	res, err := Read(bytes.NewReader(data), opts)
+	wantInvalid(t, res, err, "Filen är för stor")
+	for n, want := range map[int64]string{1 << 20: "1 MB", 3 << 19: "1.5 MB", 1 << 10: "1 kB", 1023: "1023 byte", 20 << 20: "20 MB"} {
+		if got := formatBytes(n); got != want {
+			t.Errorf("formatBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := truncate("åäöå", 4); got != "åäöå" {
+		t.Errorf("truncate at exactly its length = %q", got)
+	}
+}
+
+// A total label in the code column with the name column empty is a total
+// row, skipped and counted, not a reject (docs/testing.md, mutation testing).
+func TestTotalLabelInTheCodeColumn(t *testing.T) {
+	rows := [][]any{
+		{"kommunkod", "kommun", "år", "indikator", "värde"},
+		{"1060", "Olofström", 2024, "population", fig(t, "1060", 2024)},
+		{"Totalt", nil, 2024, "population", fig(t, "1060", 2024)},
+	}
+	res := mustRead(t, buildXLSX(t, sheetSpec{"Data", rows}), testOptions(t))
+	if len(res.Rejects) != 0 || len(res.Observations) != 1 || len(res.Sheets) != 1 || len(res.Sheets[0].Totals) != 1 || res.Sheets[0].Totals[0] != 3 {
+		t.Errorf("rejects %+v, %d observations, sheets %+v", res.Rejects, len(res.Observations), res.Sheets)
 	}
 }
