@@ -15,7 +15,7 @@ import (
 // overview cell, one chart per indicator on a profile). Building each
 // through go-echarts walks its option structs by reflection and then
 // marshals a map: most of a cold overview's cost (docs/benchmarks.md,
-// section 7). So go-echarts builds each chart SHAPE once — every style,
+// section 8). So go-echarts builds each chart SHAPE once — every style,
 // axis and tooltip setting — with named holes where a chart's own texts
 // and numbers go, and a chart is that skeleton with its holes filled by
 // the writers below. Everything a chart shows is still specified through

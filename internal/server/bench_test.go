@@ -135,7 +135,7 @@ func fetch(b *testing.B, c *http.Client, url string, identity bool) {
 // BenchmarkColdPages is #15's budget: the overview and a member's profile
 // built after a data change, at the country's size with about twenty
 // indicators, against the static file of the same server in the same
-// invocation (docs/benchmarks.md section 7):
+// invocation (docs/benchmarks.md section 8):
 //
 //	go test -run '^$' -bench ColdPages -benchtime 2s ./internal/server/
 //

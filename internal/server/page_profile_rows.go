@@ -12,7 +12,7 @@ import (
 // row per year with the municipality's figure and source, its rank, the
 // group's median, the county and riket. Twenty indicators over fifty years
 // are six thousand cells, and html/template's reflective calls per cell
-// were most of a cold profile's cost (docs/benchmarks.md section 7);
+// were most of a cold profile's cost (docs/benchmarks.md section 8);
 // written here, every text escaped, the page reads the same.
 func (s *Server) profileYearRows(p report.ProfileIndicator) template.HTML {
 	var b plainWriter
