@@ -3,6 +3,7 @@ package excel
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -213,5 +214,49 @@ func TestTotalLabelInTheCodeColumn(t *testing.T) {
 	res := mustRead(t, buildXLSX(t, sheetSpec{"Data", rows}), testOptions(t))
 	if len(res.Rejects) != 0 || len(res.Observations) != 1 || len(res.Sheets) != 1 || len(res.Sheets[0].Totals) != 1 || res.Sheets[0].Totals[0] != 3 {
 		t.Errorf("rejects %+v, %d observations, sheets %+v", res.Rejects, len(res.Observations), res.Sheets)
+	}
+}
+
+// A workbook whose workbook part excelize cannot read is a damaged .xlsx,
+// not "no Excel workbook" (docs/testing.md, mutation testing).
+func TestDamagedWorkbookPart(t *testing.T) {
+	parts := workbookParts([]byte(`<worksheet/>`), 0)
+	parts[2].data = []byte(`<workbook><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>`) // no namespace
+	res, err := Read(bytes.NewReader(buildZip(t, parts...)), testOptions(t))
+	wantInvalid(t, res, err, "Filen är skadad och kunde inte läsas som .xlsx")
+}
+
+// In the long layout, an indicator column may be the first one, and a row
+// with only a code column, a year and a missing figure counts as a missing
+// cell (docs/testing.md, mutation testing).
+func TestLongLayoutIndicatorFirstAndCodeOnly(t *testing.T) {
+	v := fig(t, "1060", 2024)
+	res := mustRead(t, buildXLSX(t, sheetSpec{"Data", [][]any{
+		{"indikator", "kommun", "år", "värde"},
+		{"population", "Olofström", 2024, v},
+	}}), testOptions(t))
+	if len(res.Rejects) != 0 || len(res.Observations) != 1 || res.Observations[0].Value != v {
+		t.Errorf("indicator first: %+v, rejects %+v", res.Observations, res.Rejects)
+	}
+	res = mustRead(t, buildXLSX(t, sheetSpec{"Data", [][]any{
+		{"kommunkod", "år", "indikator", "värde"},
+		{"1060", 2024, "population", ".."},
+		{"1060", 2023, "population", fig(t, "1060", 2023)},
+	}}), testOptions(t))
+	if len(res.Sheets) != 1 || res.Sheets[0].Missing != 1 || len(res.Observations) != 1 {
+		t.Errorf("code only: sheets %+v, %d observations", res.Sheets, len(res.Observations))
+	}
+}
+
+// Closing a workbook that was read without trouble logs nothing
+// (docs/testing.md, mutation testing: the warning's condition negated).
+func TestCloseLogsOnlyFailures(t *testing.T) {
+	var buf bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	defer slog.SetDefault(prev)
+	mustRead(t, smallWorkbook(t), testOptions(t))
+	if strings.Contains(buf.String(), "closing workbook") {
+		t.Errorf("logged: %s", buf.String())
 	}
 }
