@@ -260,3 +260,17 @@ func TestCloseLogsOnlyFailures(t *testing.T) {
 		t.Errorf("logged: %s", buf.String())
 	}
 }
+
+// A row whose indicator cell is refused loses only its generic figure:
+// the columns named after an indicator are still read (docs/testing.md,
+// mutation testing).
+func TestRefusedRowIndicatorKeepsNamedColumns(t *testing.T) {
+	v := fig(t, "1060", 2024)
+	res := mustRead(t, buildXLSX(t, sheetSpec{"Data", [][]any{
+		{"kommun", "år", "indikator", "värde", "population"},
+		{"Olofström", 2024, "okänd", 123, v},
+	}}), testOptions(t))
+	if len(res.Rejects) != 1 || len(res.Observations) != 1 || res.Observations[0].Indicator != "population" || res.Observations[0].Value != v {
+		t.Errorf("observations %+v, rejects %+v", res.Observations, res.Rejects)
+	}
+}
