@@ -1,6 +1,7 @@
 package excel
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"log/slog"
@@ -271,6 +272,46 @@ func TestRefusedRowIndicatorKeepsNamedColumns(t *testing.T) {
 		{"Olofström", 2024, "okänd", 123, v},
 	}}), testOptions(t))
 	if len(res.Rejects) != 1 || len(res.Observations) != 1 || res.Observations[0].Indicator != "population" || res.Observations[0].Value != v {
+		t.Errorf("observations %+v, rejects %+v", res.Observations, res.Rejects)
+	}
+}
+
+// A workbook that unpacks to exactly MaxUnzippedBytes is read; one byte
+// less and it is refused (docs/testing.md, mutation testing).
+func TestUnzippedSizeAtTheLimit(t *testing.T) {
+	data := smallWorkbook(t)
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	for _, f := range zr.File {
+		size += int64(f.UncompressedSize64)
+	}
+	opts := testOptions(t)
+	opts.Limits = Limits{MaxUnzippedBytes: size}
+	if res, err := Read(bytes.NewReader(data), opts); err != nil || len(res.Observations) != 1 {
+		t.Errorf("unpacking to exactly the limit (%d bytes): %+v, %v", size, res.Observations, err)
+	}
+	opts.Limits = Limits{MaxUnzippedBytes: size - 1}
+	res, err := Read(bytes.NewReader(data), opts)
+	wantInvalid(t, res, err, "när den packas upp")
+}
+
+// In the wide layout, too, the indicator column may be the first one
+// (docs/testing.md, mutation testing). The employed_day figure is made up:
+// only the indicator it lands on matters here.
+func TestWideLayoutIndicatorFirst(t *testing.T) {
+	res := mustRead(t, buildXLSX(t, sheetSpec{"Data", [][]any{
+		{"indikator", "kommun", "2023", "2024"},
+		{"population", "Olofström", fig(t, "1060", 2023), fig(t, "1060", 2024)},
+		{"employed_day", "Olofström", nil, 5000},
+	}}), testOptions(t))
+	got := map[string]int{}
+	for _, o := range res.Observations {
+		got[o.Indicator]++
+	}
+	if len(res.Rejects) != 0 || got["population"] != 2 || got["employed_day"] != 1 {
 		t.Errorf("observations %+v, rejects %+v", res.Observations, res.Rejects)
 	}
 }
