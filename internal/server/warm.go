@@ -114,7 +114,7 @@ func (w *warmer) run() {
 	defer tick.Stop()
 	var lastVersion, lastGen int64 = -1, -1
 	seen := int64(-1) // the version the previous check saw
-	kicked := false
+	kicked, failing := false, false
 	for {
 		version, err := w.s.deps.Data.Version(ctx)
 		gen := w.gen.Load()
@@ -122,12 +122,15 @@ func (w *warmer) run() {
 		case ctx.Err() != nil:
 			return
 		case err != nil:
-			w.s.log.Warn("page warming: data version not read", "err", err)
+			if !failing { // once per outage, not every check
+				w.s.log.Warn("page warming: data version not read", "err", err)
+			}
 		case due(version, gen, lastVersion, lastGen, seen, kicked):
 			if w.pass(ctx, version, gen) {
 				lastVersion, lastGen = version, gen
 			}
 		}
+		failing = err != nil
 		seen = version
 		select {
 		case <-w.stop:
