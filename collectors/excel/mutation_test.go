@@ -315,3 +315,36 @@ func TestWideLayoutIndicatorFirst(t *testing.T) {
 		t.Errorf("observations %+v, rejects %+v", res.Observations, res.Rejects)
 	}
 }
+
+// A workbook of exactly maxZipEntries parts is read; one part more is
+// refused (docs/testing.md, mutation testing).
+func TestZipEntriesAtTheLimit(t *testing.T) {
+	wb := smallWorkbook(t)
+	withParts := func(n int) []byte {
+		src, err := zip.NewReader(bytes.NewReader(wb), int64(len(wb)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, f := range src.File {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := len(src.File); i < n; i++ {
+			if _, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("extra/%d.txt", i), Method: zip.Store}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	if res, err := Read(bytes.NewReader(withParts(maxZipEntries)), testOptions(t)); err != nil || len(res.Observations) != 1 {
+		t.Errorf("%d parts: %+v, %v", maxZipEntries, res.Observations, err)
+	}
+	res, err := Read(bytes.NewReader(withParts(maxZipEntries+1)), testOptions(t))
+	wantInvalid(t, res, err, "för många delar")
+}
