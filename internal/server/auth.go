@@ -74,6 +74,15 @@ func (s *Server) currentUser(c *fiber.Ctx) (*domain.User, *domain.Session) {
 	return &u, &sess
 }
 
+// anonymous reports whether the request carries no session and no
+// credentials: only such requests may share cached pages. A request with
+// HTTP Basic credentials and no session is not anonymous: where pages
+// need a login its page names the user in the header, and a shared copy
+// would show that name (and that role's menu) to the next visitor.
+func (s *Server) anonymous(c *fiber.Ctx) bool {
+	return c.Cookies(sessionCookie) == "" && len(c.Request().Header.Peek(fiber.HeaderAuthorization)) == 0
+}
+
 // basicUser authenticates a script by HTTP Basic credentials. The server
 // never sends a Basic challenge, so browsers never store such credentials
 // and cross-site requests cannot carry them: no CSRF token is needed.

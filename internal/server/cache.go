@@ -158,7 +158,7 @@ func (s *Server) serveCached(c *fiber.Ctx, build func() (response, error)) error
 	if err != nil {
 		return err
 	}
-	anonymous := c.Cookies(sessionCookie) == ""
+	anonymous := s.anonymous(c)
 	key := cacheKey(version, c) + " " + s.startupNotice()
 	var e *cached
 	if anonymous {

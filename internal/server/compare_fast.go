@@ -224,11 +224,6 @@ var templatesVersion = func() string {
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }()
 
-// anonymous reports whether the request has no session and no
-// credentials: only such pages are shared.
-func (s *Server) anonymous(c *fiber.Ctx) bool {
-	return c.Cookies(sessionCookie) == "" && len(c.Request().Header.Peek(fiber.HeaderAuthorization)) == 0
-}
 
 // compareFast answers an anonymous comparison page from its view's entry.
 // It reports false (and no error) when the entry does not fit the page,

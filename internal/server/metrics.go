@@ -78,7 +78,7 @@ func (s *Server) metricsAllowed(c *fiber.Ctx) error {
 	if !s.deps.MetricsAdminOnly {
 		return c.Next()
 	}
-	if c.Cookies(sessionCookie) == "" && c.Get(fiber.HeaderAuthorization) == "" {
+	if s.anonymous(c) {
 		return domain.Errorf(domain.CodeUnauthorized, "mätvärdena kräver inloggning som administratör", nil)
 	}
 	return s.requireRole(domain.RoleAdmin)(c)
