@@ -224,7 +224,6 @@ var templatesVersion = func() string {
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }()
 
-
 // compareFast answers an anonymous comparison page from its view's entry.
 // It reports false (and no error) when the entry does not fit the page,
 // which the caller then renders whole.
