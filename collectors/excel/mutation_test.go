@@ -348,3 +348,25 @@ func TestZipEntriesAtTheLimit(t *testing.T) {
 	res, err := Read(bytes.NewReader(withParts(maxZipEntries+1)), testOptions(t))
 	wantInvalid(t, res, err, "för många delar")
 }
+
+// A wide sheet with no title left of its years finds the region column
+// from the data: the first filled cell left of the years, never a year's
+// own column; a region reject names that column (docs/testing.md,
+// mutation testing).
+func TestWideRegionColumnFromTheData(t *testing.T) {
+	v23, v24 := fig(t, "1060", 2023), fig(t, "1060", 2024)
+	for _, tt := range []struct {
+		name   string
+		rows   [][]any
+		col    string
+		reason string
+	}{
+		{"unknown name in the first column", [][]any{{nil, nil, "2023", "2024"}, {"Atlantis", nil, v23, v24}}, "A", "finns inte i kommunlistan"},
+		{"no region left of the years", [][]any{{nil, nil, "2023", "2024"}, {nil, nil, v23, v24}}, "B", "Kommun saknas"},
+	} {
+		res := mustRead(t, buildXLSX(t, sheetSpec{"Folkmängd", tt.rows}), testOptions(t))
+		if len(res.Rejects) != 1 || res.Rejects[0].Column != tt.col || !strings.Contains(res.Rejects[0].Reason, tt.reason) {
+			t.Errorf("%s: rejects %+v, want one in column %s saying %q", tt.name, res.Rejects, tt.col, tt.reason)
+		}
+	}
+}
