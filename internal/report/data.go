@@ -23,15 +23,27 @@ type Reader interface {
 	DataVersion(ctx context.Context) (int64, error)
 }
 
+// IndicatorVersioner is a Reader that also knows, per indicator, the data
+// version of the last write that changed its figures (the SQL store does).
+// With it a new data version reloads only the tables that changed: an
+// upload of one indicator no longer makes every page re-read all of them.
+// An indicator it does not list counts as changed.
+type IndicatorVersioner interface {
+	IndicatorVersions(ctx context.Context) (map[string]int64, error)
+}
+
 // Table is one indicator's effective figures for every region and year,
 // with the provenance of each. Built once per data version and shared
 // read-only between requests.
 type Table struct {
 	Indicator domain.Indicator
 	Years     []int // years with at least one figure, ascending
-	values    map[string]derive.Series
-	sources   map[string]map[int]int32 // code -> year -> index into srcs
-	srcs      []domain.Source
+	// loadedAt is the data version read before the figures were: they
+	// hold every write up to it (and maybe later ones).
+	loadedAt int64
+	values   map[string]derive.Series
+	sources  map[string]map[int]int32 // code -> year -> index into srcs
+	srcs     []domain.Source
 
 	// sums memoises county and riket series completed with sums of their
 	// municipalities (see Env.regionSeries): a Table never changes, and
@@ -185,14 +197,36 @@ func (d *Data) Version(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	d.mu.Lock()
+	moved := v != d.version
+	d.mu.Unlock()
+	var changed map[string]int64 // nil: drop every table
+	if iv, ok := d.reader.(IndicatorVersioner); ok && moved {
+		// Read after the version, so it holds at least the writes up to
+		// v; a later write it also holds only reloads one table more.
+		if changed, err = iv.IndicatorVersions(ctx); err != nil {
+			changed = nil
+		}
+	}
+	d.mu.Lock()
 	defer d.mu.Unlock()
 	if v != d.version {
 		d.version = v
-		d.tables = map[string]*Table{}
+		d.keepUnchanged(changed)
 		d.derived = nil
 	}
 	d.checked = d.now()
 	return v, nil
+}
+
+// keepUnchanged drops the tables whose indicator was written after the
+// table was loaded (or is not listed in versions, or versions is nil);
+// the caller holds mu.
+func (d *Data) keepUnchanged(versions map[string]int64) {
+	for ind, t := range d.tables {
+		if w, ok := versions[ind]; !ok || w > t.loadedAt {
+			delete(d.tables, ind)
+		}
+	}
 }
 
 // Table returns the indicator's figures for all regions and years.
@@ -231,6 +265,7 @@ func (d *Data) Table(ctx context.Context, indicator string) (*Table, error) {
 			return nil, fmt.Errorf("report: load %s: %w", indicator, err)
 		}
 		t := newTable(ind, obs)
+		t.loadedAt = v
 		if d.version == v {
 			d.tables[indicator] = t
 		}

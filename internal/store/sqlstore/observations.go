@@ -291,6 +291,13 @@ func (s *Store) Apply(ctx context.Context, b domain.Batch) (domain.Diff, error) 
 			if err := bumpDataVersion(ctx, tx); err != nil {
 				return fmt.Errorf("data version: %w", err)
 			}
+			touched := map[string]bool{}
+			for _, w := range p.writes {
+				touched[w.obs.Indicator] = true
+			}
+			if err := s.markIndicators(ctx, tx, touched); err != nil {
+				return err
+			}
 		}
 		diff = p.diff
 		diff.BatchID = id
@@ -409,7 +416,14 @@ func (s *Store) Rollback(ctx context.Context, batchID int64, actor string) error
 			string(domain.BatchRolledBack), micros(s.now()), actor, batchID); err != nil {
 			return fmt.Errorf("mark: %w", err)
 		}
-		return bumpDataVersion(ctx, tx)
+		if err := bumpDataVersion(ctx, tx); err != nil {
+			return err
+		}
+		touched, err := batchIndicators(ctx, tx, s, batchID)
+		if err != nil {
+			return err
+		}
+		return s.markIndicators(ctx, tx, touched)
 	})
 	if err != nil && domain.ErrorCode(err) == domain.CodeInternal {
 		return fmt.Errorf("store: rollback %d: %w", batchID, err)
@@ -469,6 +483,24 @@ func (s *Store) Batches(ctx context.Context, limit int) ([]domain.BatchInfo, err
 			return nil, fmt.Errorf("store: batches: %w", err)
 		}
 		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// batchIndicators lists the indicators a batch wrote (its history rows).
+func batchIndicators(ctx context.Context, tx *sql.Tx, s *Store, batchID int64) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT DISTINCT indicator FROM observation_history WHERE batch_id = ?`), batchID)
+	if err != nil {
+		return nil, fmt.Errorf("indicators of batch %d: %w", batchID, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var ind string
+		if err := rows.Scan(&ind); err != nil {
+			return nil, fmt.Errorf("indicators of batch %d: %w", batchID, err)
+		}
+		out[ind] = true
 	}
 	return out, rows.Err()
 }

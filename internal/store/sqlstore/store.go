@@ -288,3 +288,47 @@ func bumpDataVersion(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE meta SET value = value + 1 WHERE key = 'data_version'`)
 	return err
 }
+
+// indicatorVersionKey prefixes the meta rows that hold, per indicator, the
+// data version of the last write that changed its figures.
+const indicatorVersionKey = "version:"
+
+// markIndicators records the data version just made (call it after
+// bumpDataVersion, in the same transaction) as the version of each
+// indicator the write changed, so a reader reloads only those tables.
+func (s *Store) markIndicators(ctx context.Context, tx *sql.Tx, indicators map[string]bool) error {
+	for ind := range indicators {
+		// The SELECT has its WHERE, which SQLite needs to read ON CONFLICT
+		// as the upsert clause.
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) SELECT ?, value FROM meta WHERE key = 'data_version'
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`), indicatorVersionKey+ind); err != nil {
+			return fmt.Errorf("indicator version %s: %w", ind, err)
+		}
+	}
+	return nil
+}
+
+// IndicatorVersions returns, per indicator, the data version of the last
+// write that changed its figures. An indicator missing from it has not
+// been written since the store began recording these: a reader must treat
+// its figures as changed with every data version.
+func (s *Store) IndicatorVersions(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT key, value FROM meta WHERE key LIKE ?`), indicatorVersionKey+"%")
+	if err != nil {
+		return nil, fmt.Errorf("store: indicator versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var v int64
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("store: indicator versions: %w", err)
+		}
+		out[strings.TrimPrefix(k, indicatorVersionKey)] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: indicator versions: %w", err)
+	}
+	return out, nil
+}

@@ -79,6 +79,7 @@ func Run(t *testing.T, open Opener, fail Failer) {
 		{"RollbackOrder", testRollbackOrder},
 		{"InvalidBatchWritesNothing", testInvalidBatch},
 		{"DataVersion", testDataVersion},
+		{"IndicatorVersions", testIndicatorVersions},
 		{"RunsAndStamps", testRunsAndStamps},
 		{"PreliminaryThenFinal", testPreliminaryThenFinal},
 		{"Users", testUsers},
