@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
@@ -146,30 +144,10 @@ func (f *RankingFrame) Bar(b Bar) (BarJSON, error) {
 	item = append(item, `,"value":`...)
 	if v := f.in.shift(b.Value); v == nil {
 		item = append(item, `"`+missing+`"`...)
-	} else if item, err = appendJSONFloat(item, *v); err != nil {
+	} else if item, err = appendFloat(item, *v); err != nil {
 		return BarJSON{}, fmt.Errorf("charts: bar %q: %w", b.Label, err)
 	}
 	return BarJSON{Name: name, Item: append(item, '}')}, nil
-}
-
-// appendJSONFloat writes v as encoding/json writes a float64.
-func appendJSONFloat(dst []byte, v float64) ([]byte, error) {
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return nil, fmt.Errorf("unsupported value: %v", v)
-	}
-	format := byte('f')
-	if abs := math.Abs(v); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	dst = strconv.AppendFloat(dst, v, format, -1, 64)
-	if format == 'e' {
-		// e-09 is written e-9.
-		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
-			dst[n-2] = dst[n-1]
-			dst = dst[:n-1]
-		}
-	}
-	return dst, nil
 }
 
 // AppendJSON appends the whole option for bars (from Bar, in the drawn
