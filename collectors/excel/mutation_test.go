@@ -370,3 +370,120 @@ func TestWideRegionColumnFromTheData(t *testing.T) {
 		}
 	}
 }
+
+// pickRegionColumn settles an untitled municipality column on the first
+// data row (docs/testing.md, mutation testing, fifth run): the leftmost
+// region, else the leftmost filled cell; a column of indicator labels left
+// of it becomes the indicator column, unless the header named one.
+func TestWideRegionColumnPickedFromTheFirstRow(t *testing.T) {
+	v23, v24 := fig(t, "1060", 2023), fig(t, "1060", 2024)
+	for _, tt := range []struct {
+		name   string
+		sheet  string
+		rows   [][]any
+		want   map[string]int // observations per indicator
+		reject string         // the one reject's column, "" for none
+	}{
+		{"two unknown texts: the leftmost is the column", "Folkmängd",
+			[][]any{{nil, nil, "2023", "2024"}, {"Atlantis", "Lemuria", v23, v24}}, nil, "A"},
+		{"a region, then a note: the region is the column", "Folkmängd",
+			[][]any{{nil, nil, "2023", "2024"}, {"Olofström", "anteckning", v23, v24}}, map[string]int{"population": 2}, ""},
+		{"indicator labels left of the region", "Folkmängd",
+			[][]any{{nil, nil, "2023", "2024"}, {"employed_day", "Olofström", v23, v24}}, map[string]int{"employed_day": 2}, ""},
+		{"a titled indicator column is kept", "Data",
+			[][]any{{"indikator", nil, nil, "2023", "2024"}, {"population", "employed_day", "Olofström", v23, v24}}, map[string]int{"population": 2}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := mustRead(t, buildXLSX(t, sheetSpec{tt.sheet, tt.rows}), testOptions(t))
+			got := map[string]int{}
+			for _, o := range res.Observations {
+				if o.Municipality != "1060" {
+					t.Errorf("observation for %s", o.Municipality)
+				}
+				got[o.Indicator]++
+			}
+			if len(got) == 0 {
+				got = nil
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("observations per indicator %v, want %v (rejects %+v, sheets %+v)", got, tt.want, res.Rejects, res.Sheets)
+			}
+			switch {
+			case tt.reject == "" && len(res.Rejects) != 0:
+				t.Errorf("rejects %+v, want none", res.Rejects)
+			case tt.reject != "" && (len(res.Rejects) != 1 || res.Rejects[0].Column != tt.reject):
+				t.Errorf("rejects %+v, want one in column %s", res.Rejects, tt.reject)
+			}
+		})
+	}
+}
+
+// How a sheet's header is found, and why a sheet is not read
+// (docs/testing.md, mutation testing, fifth run): each case is a sheet of
+// its own, read without a chosen indicator.
+func TestSheetHeaderEdges(t *testing.T) {
+	v23, v24 := fig(t, "1060", 2023), fig(t, "1060", 2024)
+	junk := func(n int) [][]any {
+		rows := make([][]any, n)
+		for i := range rows {
+			rows[i] = []any{fmt.Sprintf("Anmärkning %d", i+1)}
+		}
+		return rows
+	}
+	longSheet := [][]any{{"kommun", "år", "värde"}, {"Olofström", 2024, v24}}
+	for _, tt := range []struct {
+		name   string
+		sheet  string
+		rows   [][]any
+		want   map[string]int // observations per indicator
+		note   string         // in the sheet's note, "" for none
+		reject string         // the one reject's column, "" for none
+	}{
+		{"an empty sheet", "Folkmängd", nil, nil, "Bladet är tomt", ""},
+		{"text and no header", "Folkmängd", junk(3), nil, "Hittar ingen rubrikrad med kommun", ""},
+		{"a header after exactly maxPreamble rows", "Folkmängd", append(junk(maxPreamble), longSheet...),
+			map[string]int{"population": 1}, "", ""},
+		{"a header after one row more", "Folkmängd", append(junk(maxPreamble+1), longSheet...),
+			nil, fmt.Sprintf("bland de första %d raderna", maxPreamble), ""},
+		{"two columns name one indicator", "Data", [][]any{{"kommun", "år", "Folkmängd", "Invånare"}, {"Olofström", 2024, v24, v24}},
+			nil, "flera kolumner för 'Invånare'", "D"},
+		{"two municipality columns", "Folkmängd", [][]any{{"kommun", "år", "kommun", "värde"}, {"Olofström", 2024, "Olofström", v24}},
+			nil, "flera kolumner för", "C"},
+		{"municipality and year but no figure column", "Folkmängd", [][]any{{"kommun", "år", "anteckning"}, {"Olofström", 2024, "x"}},
+			nil, "Hittar ingen rubrikrad med kommun", ""},
+		{"a named indicator column, none chosen", "Data", [][]any{{"kommun", "år", "Folkmängd"}, {"Olofström", 2023, v23}, {"Olofström", 2024, v24}},
+			map[string]int{"population": 2}, "", ""},
+		{"a titled code column and one year", "Folkmängd", [][]any{{"kommunkod", "2024"}, {"1060", v24}},
+			map[string]int{"population": 1}, "", ""},
+		{"a title of no role over the municipalities", "Folkmängd", [][]any{{"Ort", nil, "2023", "2024"}, {"Atlantis", "Olofström", v23, v24}},
+			nil, "", "A"},
+		{"the indicator named right of the years", "Data", [][]any{{"kommun", "2023", "2024", "Folkmängd"}, {"Olofström", v23, v24, nil}},
+			map[string]int{"population": 2}, "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := mustRead(t, buildXLSX(t, sheetSpec{tt.sheet, tt.rows}), testOptions(t))
+			got := map[string]int{}
+			for _, o := range res.Observations {
+				got[o.Indicator]++
+			}
+			if len(got) == 0 {
+				got = nil
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("observations per indicator %v, want %v (rejects %+v, sheets %+v)", got, tt.want, res.Rejects, res.Sheets)
+			}
+			if len(res.Sheets) != 1 {
+				t.Fatalf("sheets %+v", res.Sheets)
+			}
+			if note := res.Sheets[0].Note; (tt.note == "") != (note == "") || !strings.Contains(note, tt.note) {
+				t.Errorf("note %q, want one with %q", note, tt.note)
+			}
+			switch {
+			case tt.reject == "" && len(res.Rejects) != 0:
+				t.Errorf("rejects %+v, want none", res.Rejects)
+			case tt.reject != "" && (len(res.Rejects) != 1 || res.Rejects[0].Column != tt.reject):
+				t.Errorf("rejects %+v, want one in column %s", res.Rejects, tt.reject)
+			}
+		})
+	}
+}
