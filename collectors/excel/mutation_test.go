@@ -466,6 +466,10 @@ func TestSheetHeaderEdges(t *testing.T) {
 		{"of two indicator titles the first is the column", "Data",
 			[][]any{{"indikator", "mått", "kommun", "2023", "2024"}, {"population", "employed_day", "Olofström", v23, v24}},
 			map[string]int{"population": 2}, "", ""},
+		{"a content row over the years names two indicators, none chosen", "Data", [][]any{
+			{nil, "Folkmängd", nil, "Förvärvsarbetande dagbefolkning", nil},
+			{nil, "2023", "2024", "2023", "2024"},
+			{"Olofström", v23, v24, 5000, 5001}}, map[string]int{"population": 2, "employed_day": 2}, "", ""},
 		{"the indicator named right of the years", "Data", [][]any{{"kommun", "2023", "2024", "Folkmängd"}, {"Olofström", v23, v24, nil}},
 			map[string]int{"population": 2}, "", ""},
 	} {
