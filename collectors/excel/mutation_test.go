@@ -500,3 +500,36 @@ func TestSheetHeaderEdges(t *testing.T) {
 		})
 	}
 }
+
+// A CSV's file name can name its indicator; the stem is the name without
+// folders (either slash) and without its extension (docs/testing.md,
+// mutation testing, fifth run).
+func TestFileStem(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Folkmängd.csv", "Folkmängd"},
+		{`C:\Users\ana\Folkmängd.csv`, "Folkmängd"},
+		{"/Folkmängd.csv", "Folkmängd"},
+		{"data/2024/Folkmängd.v2.csv", "Folkmängd.v2"},
+		{".csv", ".csv"},
+		{"Folkmängd", "Folkmängd"},
+	} {
+		if got := fileStem(tt.in); got != tt.want {
+			t.Errorf("fileStem(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A sheet-wide refusal has no column and is listed before the column
+// rejects of its row (docs/testing.md, mutation testing, fifth run).
+func TestSheetRejectBeforeColumnRejects(t *testing.T) {
+	opts := testOptions(t)
+	opts.Indicator = "employed_day"
+	res := mustRead(t, buildXLSX(t, sheetSpec{"Folkmängd", [][]any{
+		{"Invånare", "kommun", "år", "värde"},
+		{1, "Olofström", 2024, 5000},
+	}}), opts)
+	if len(res.Rejects) != 2 || res.Rejects[0].Column != "" || !strings.Contains(res.Rejects[0].Reason, "Bladet gäller indikatorn population men importen gäller employed_day") ||
+		res.Rejects[1].Column != "A" || !strings.Contains(res.Rejects[1].Reason, "Kolumnen gäller indikatorn population") {
+		t.Errorf("rejects %+v, want the sheet's refusal first, then column A's", res.Rejects)
+	}
+}
