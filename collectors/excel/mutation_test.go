@@ -533,3 +533,16 @@ func TestSheetRejectBeforeColumnRejects(t *testing.T) {
 		t.Errorf("rejects %+v, want the sheet's refusal first, then column A's", res.Rejects)
 	}
 }
+
+// A NUL in the first byte marks a binary file as much as one further on,
+// and a text that starts after a long run of blanks is still a CSV
+// (docs/testing.md, mutation testing, fifth run).
+func TestSniffEdges(t *testing.T) {
+	if _, err := sniff([]byte("\x00kommun;år;värde\n")); err == nil || !strings.Contains(err.Error(), "varken en Excel-fil") {
+		t.Errorf("NUL first: %v, want refused as binary", err)
+	}
+	blanks := append(bytes.Repeat([]byte(" "), 9000), "kommun;år;värde\nOlofström;2024;13000\n"...)
+	if kind, err := sniff(blanks); err != nil || kind != kindCSV {
+		t.Errorf("9000 blanks, then a CSV: %v, %v; want a CSV", kind, err)
+	}
+}
