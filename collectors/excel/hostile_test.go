@@ -40,6 +40,9 @@ type zipPart struct {
 	// claimed, when > 0, is the uncompressed size written in the archive
 	// instead of the real one (a lying zip bomb).
 	claimed uint64
+	// badCRC writes a checksum that does not match the data (a damaged
+	// part whose data still inflates).
+	badCRC bool
 }
 
 // buildZip writes a zip archive part by part with deflate.
@@ -63,8 +66,12 @@ func buildZip(t testing.TB, parts ...zipPart) []byte {
 		if p.claimed > 0 {
 			size = p.claimed
 		}
+		crc := crc32.ChecksumIEEE(p.data)
+		if p.badCRC {
+			crc ^= 1
+		}
 		w, err := zw.CreateRaw(&zip.FileHeader{
-			Name: p.name, Method: zip.Deflate, CRC32: crc32.ChecksumIEEE(p.data),
+			Name: p.name, Method: zip.Deflate, CRC32: crc,
 			CompressedSize64: uint64(comp.Len()), UncompressedSize64: size,
 		})
 		if err != nil {

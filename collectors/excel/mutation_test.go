@@ -546,3 +546,30 @@ func TestSniffEdges(t *testing.T) {
 		t.Errorf("9000 blanks, then a CSV: %v, %v; want a CSV", kind, err)
 	}
 }
+
+// Every part is read to its end, so its checksum is checked, also when the
+// parts add up to exactly MaxUnzippedBytes (docs/testing.md, mutation
+// testing, fifth run): a part nobody else reads would otherwise pass
+// damaged.
+func TestDamagedLastPartAtTheLimit(t *testing.T) {
+	v := fig(t, "1060", 2024)
+	sheet := longSheetXML([][3]string{{"1060", "2024", fmt.Sprint(v)}}, `</sheetData></worksheet>`)
+	parts := append(workbookParts(sheet, 0), zipPart{name: "docProps/app.xml", data: []byte(`<Properties/>`), badCRC: true})
+	var size int64
+	for _, p := range parts {
+		size += int64(len(p.data))
+	}
+	opts := testOptions(t)
+	opts.Limits = Limits{MaxUnzippedBytes: size}
+	res, err := Read(bytes.NewReader(buildZip(t, parts...)), opts)
+	wantInvalid(t, res, err, "går inte att packa upp")
+}
+
+// OpenDocument's mimetype entry is recognised up to 128 bytes
+// (docs/testing.md, mutation testing, fifth run).
+func TestODSMimetypeOfExactly128Bytes(t *testing.T) {
+	mime := []byte("application/vnd.oasis.opendocument.spreadsheet")
+	mime = append(mime, bytes.Repeat([]byte(" "), 128-len(mime))...)
+	res, err := Read(bytes.NewReader(buildZip(t, zipPart{name: "mimetype", data: mime}, zipPart{name: "content.xml", data: []byte("<x/>")})), testOptions(t))
+	wantInvalid(t, res, err, "OpenDocument-filer (.ods) stöds inte")
+}
