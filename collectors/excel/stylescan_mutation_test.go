@@ -118,3 +118,31 @@ func TestStyleScannerClose(t *testing.T) {
 	none.close()
 	(&cellStyleScanner{}).close()
 }
+
+// A cell without a style attribute has cell format 0, which a workbook may
+// make a percentage like any other (docs/testing.md, mutation testing,
+// fifth run).
+func TestStyleScannerDefaultFormat(t *testing.T) {
+	sheet := `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="1"><c r="A1"><v>0.785</v></c></row></sheetData></worksheet>`
+	parts := append(workbookParts([]byte(sheet), 0), zipPart{name: "xl/styles.xml", data: []byte(
+		`<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs><xf numFmtId="9"/></cellXfs></styleSheet>`)})
+	z := buildZip(t, parts...)
+	zr, err := checkZip(z, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := indexParts(zr)
+	styles, err := percentStyles(idx)
+	if err != nil || len(styles) != 1 || styles[0] != pctAll {
+		t.Fatalf("styles %v, %v", styles, err)
+	}
+	scan, err := openCellStyleScanner(idx, "xl/worksheets/sheet1.xml", styles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scan.close()
+	if got, err := scan.percentCols(1, []string{"0.785"}, nil); err != nil || len(got) != 1 || got[0] != (percentCol{col: 0, class: pctAll}) {
+		t.Errorf("row 1: %v, %v; want A1 a percent", got, err)
+	}
+}
