@@ -162,6 +162,14 @@ func TestMissingIsShownAsMissingNeverZero(t *testing.T) {
 	if strings.Contains(body, `id="ranking-opt"`) || !strings.Contains(body, "Det finns inga siffror") {
 		t.Error("with no figure at all the page must say so instead of drawing an empty chart")
 	}
+	// Every page of one indicator says the same, and offers no download of
+	// a table that holds only dashes.
+	for _, p := range []string{"/jamfor?indikator=industrial_jobs&ar=2024", "/trend?indikator=industrial_jobs&kommun=1060", "/karta?indikator=industrial_jobs"} {
+		_, body := get(t, inst.URL+p)
+		if !strings.Contains(body, "Det finns inga siffror") || strings.Contains(body, "Ladda ned") || strings.Contains(body, "Permalänk") {
+			t.Errorf("%s: with no figure the page must say so and offer no permalink or download", p)
+		}
+	}
 	// With some figures missing, the chart draws gaps, not zeros: index
 	// to 2015, which only four members have.
 	_, body = get(t, inst.URL+"/jamfor?indikator=population&ar=2023&matt=index&bas=2015")
