@@ -161,23 +161,9 @@ func (f *RankingFrame) AppendJSON(dst []byte, bars []BarJSON, refs []RefLine) ([
 		dst = append(dst, fp.pieces[i]...)
 		switch slot {
 		case "names":
-			dst = append(dst, '[')
-			for i, b := range bars {
-				if i > 0 {
-					dst = append(dst, ',')
-				}
-				dst = append(dst, b.Name...)
-			}
-			dst = append(dst, ']')
+			dst = appendArray(dst, bars, func(b BarJSON) []byte { return b.Name })
 		case "data":
-			dst = append(dst, '[')
-			for i, b := range bars {
-				if i > 0 {
-					dst = append(dst, ',')
-				}
-				dst = append(dst, b.Item...)
-			}
-			dst = append(dst, ']')
+			dst = appendArray(dst, bars, func(b BarJSON) []byte { return b.Item })
 		case "lines":
 			var err error
 			if dst, err = f.appendLines(dst, refs); err != nil {
@@ -186,6 +172,18 @@ func (f *RankingFrame) AppendJSON(dst []byte, bars []BarJSON, refs []RefLine) ([
 		}
 	}
 	return append(dst, fp.pieces[len(fp.pieces)-1]...), nil
+}
+
+// appendArray writes a JSON array of one encoded field of each bar.
+func appendArray(dst []byte, bars []BarJSON, field func(BarJSON) []byte) []byte {
+	dst = append(dst, '[')
+	for i, b := range bars {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, field(b)...)
+	}
+	return append(dst, ']')
 }
 
 // appendLines writes the reference lines' markLine items as
