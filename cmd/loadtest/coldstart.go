@@ -5,13 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
-	"syscall"
 	"time"
 )
 
@@ -42,38 +37,19 @@ func runColdStart(ctx context.Context, o options, out io.Writer) error {
 }
 
 func coldStartOnce(ctx context.Context, bin string) (time.Duration, error) {
-	dir, err := os.MkdirTemp("", "coldstart-")
+	srv, err := newBinServer(bin, "coldstart-")
 	if err != nil {
 		return 0, err
 	}
-	defer os.RemoveAll(dir)
-	addr, err := freeAddr()
-	if err != nil {
-		return 0, err
-	}
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"DASHBOARD_ADDR="+addr,
-		"DATABASE_URL=sqlite:"+filepath.Join(dir, "dashboard.db"),
-		// No source is reachable: a start must not depend on the network.
-		"DASHBOARD_SCB_URL=http://127.0.0.1:9/api/v2",
-		"DASHBOARD_KOLADA_URL=http://127.0.0.1:9/v3",
-		"DASHBOARD_COLLECT_ON_START=never",
-	)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	defer srv.Close()
 	client := &http.Client{Timeout: time.Second}
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	if err := srv.Start(ctx); err != nil {
 		return 0, err
 	}
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-	}()
 	deadline := start.Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := client.Get("http://" + addr + "/")
+		resp, err := client.Get(srv.URL() + "/")
 		if err == nil {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			_ = resp.Body.Close()
@@ -84,14 +60,4 @@ func coldStartOnce(ctx context.Context, bin string) (time.Duration, error) {
 		time.Sleep(2 * time.Millisecond)
 	}
 	return 0, errors.New("no 200 from / within 30 s")
-}
-
-// freeAddr finds a loopback port that is free now.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }

@@ -1,19 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -189,26 +185,10 @@ func runUploadRead(o options, out io.Writer) error {
 		return fmt.Errorf("reader %q: ours or raw", o.reader)
 	}
 	s.Seconds = time.Since(start).Seconds()
-	if s.PeakKB, err = vmHWM(); err != nil {
+	if s.PeakKB, err = peakRSS("/proc/self/status"); err != nil {
 		return err
 	}
 	return json.NewEncoder(out).Encode(s)
-}
-
-// vmHWM is the process's peak resident set size in kB (Linux).
-func vmHWM() (int, error) {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			return strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-		}
-	}
-	return 0, errors.New("no VmHWM in /proc/self/status")
 }
 
 // benchWorkbook writes the upload benchmarks' 1,000,000-cell workbook of the

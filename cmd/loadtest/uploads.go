@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -10,12 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -52,33 +46,18 @@ func runUploads(ctx context.Context, o options, out io.Writer) error {
 }
 
 func uploadsOnce(ctx context.Context, bin string, data []byte, k int) (peakKB int, statuses []int, took time.Duration, err error) {
-	dir, err := os.MkdirTemp("", "uploads-")
+	srv, err := newBinServer(bin, "uploads-", "DASHBOARD_PASSWORD=ett-langt-losenord")
 	if err != nil {
 		return 0, nil, 0, err
 	}
-	defer os.RemoveAll(dir)
-	addr, err := freeAddr()
-	if err != nil {
+	defer srv.Close()
+	if err := srv.Run(ctx, "users", "add", "ana", "--role", "analyst"); err != nil {
 		return 0, nil, 0, err
 	}
-	env := append(os.Environ(), "DASHBOARD_ADDR="+addr, "DATABASE_URL=sqlite:"+filepath.Join(dir, "dashboard.db"),
-		"DASHBOARD_SCB_URL=http://127.0.0.1:9/api/v2", "DASHBOARD_KOLADA_URL=http://127.0.0.1:9/v3",
-		"DASHBOARD_COLLECT_ON_START=never", "DASHBOARD_PASSWORD=ett-langt-losenord")
-	add := exec.CommandContext(ctx, bin, "users", "add", "ana", "--role", "analyst")
-	add.Env, add.Dir = env, dir
-	if b, err := add.CombinedOutput(); err != nil {
-		return 0, nil, 0, fmt.Errorf("users add: %v %s", err, b)
-	}
-	srv := exec.CommandContext(ctx, bin)
-	srv.Env, srv.Dir, srv.Stdout, srv.Stderr = env, dir, io.Discard, io.Discard
-	if err := srv.Start(); err != nil {
+	if err := srv.Start(ctx); err != nil {
 		return 0, nil, 0, err
 	}
-	defer func() {
-		_ = srv.Process.Signal(syscall.SIGTERM)
-		_ = srv.Wait()
-	}()
-	base := "http://" + addr
+	base := srv.URL()
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		resp, err := http.Get(base + "/healthz")
 		if err == nil {
@@ -117,22 +96,6 @@ func uploadsOnce(ctx context.Context, bin string, data []byte, k int) (peakKB in
 	}
 	wg.Wait()
 	took = time.Since(start)
-	peakKB, err = procHWM(srv.Process.Pid)
+	peakKB, err = srv.PeakKB()
 	return peakKB, statuses, took, err
-}
-
-// procHWM is another process's peak resident set size in kB (Linux).
-func procHWM(pid int) (int, error) {
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			return strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-		}
-	}
-	return 0, errors.New("no VmHWM")
 }
