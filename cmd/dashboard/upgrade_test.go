@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,13 +14,22 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
-	"github.com/svenskaindustrikommuner/dashboard/internal/store/sqlite"
+	"github.com/svenskaindustrikommuner/dashboard/internal/store"
+	"github.com/svenskaindustrikommuner/dashboard/internal/store/postgres"
+	"github.com/svenskaindustrikommuner/dashboard/internal/store/storetest"
 )
 
-// releaseStore is a store written by the previous release (commit
-// 9c48fd6) with its own binary: bundled figures, two uploads, three
-// users, a failed collector run. testdata/SOURCES.md says how it was made.
-const releaseStore = "testdata/store-release-9c48fd6.db"
+// releaseStore and releaseDump are stores written by the previous release
+// (commit 9c48fd6) with its own binary, the same steps on each engine:
+// bundled figures, two uploads, three users, a failed collector run.
+// releaseDump is pg_dump's plain-SQL output of the PostgreSQL one, whose
+// schema was named releaseSchema. testdata/SOURCES.md says how both were
+// made.
+const (
+	releaseStore  = "testdata/store-release-9c48fd6.db"
+	releaseDump   = "testdata/store-release-9c48fd6.pgsql"
+	releaseSchema = "rel9c48fd6"
+)
 
 // oldRows are the rows as the previous release's schema (migration 0001)
 // holds it, read with plain SQL from the untouched file.
@@ -30,13 +40,9 @@ type oldRows struct {
 	runs    map[int64]string
 }
 
-func readRelease(t *testing.T, path string) oldRows {
+// readRelease reads them from a store of the previous release's schema.
+func readRelease(t *testing.T, db *sql.DB) oldRows {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	r := oldRows{figures: map[string]string{}, batches: map[int64]string{}, users: map[string]string{}, runs: map[int64]string{}}
 	scan := func(query string, each func(*sql.Rows) error) {
 		rows, err := db.Query(query)
@@ -94,27 +100,88 @@ func readRelease(t *testing.T, path string) oldRows {
 	return r
 }
 
-// TestUpgradeFromPreviousRelease migrates the previous release's store
-// with this binary (`dashboard migrate`, the same step serve takes at
-// start) and reads it back through the store: every figure, batch, user
-// and run must be there unchanged. It compares through the store's API,
-// so it holds whatever migrations are added later.
+// TestUpgradeFromPreviousRelease migrates the previous release's store,
+// on each engine, with this binary (`dashboard migrate`, the same step
+// serve takes at start) and reads it back through the store: every figure,
+// batch, user and run must be there unchanged. It compares through the
+// store's API, so it holds whatever migrations are added later.
 func TestUpgradeFromPreviousRelease(t *testing.T) {
-	src, err := os.ReadFile(releaseStore)
+	t.Run("sqlite", func(t *testing.T) {
+		src, err := os.ReadFile(releaseStore)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "dashboard.db")
+		if err := os.WriteFile(path, src, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sql.Open("sqlite", "file:"+releaseStore+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		checkUpgrade(t, "sqlite:"+path, readRelease(t, db))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		base := os.Getenv("DATABASE_URL")
+		if !strings.HasPrefix(base, "postgres") {
+			if os.Getenv("CI") != "" {
+				t.Fatal("CI must set DATABASE_URL to a PostgreSQL server")
+			}
+			t.Skip("DATABASE_URL is not a postgres URL; .ci/run sets it")
+		}
+		schemaURL := storetest.PostgresSchemaURL(t, base)
+		restoreDump(t, base, schemaURL)
+		st, err := postgres.Open(schemaURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		checkUpgrade(t, schemaURL, readRelease(t, st.DB()))
+	})
+}
+
+// restoreDump loads releaseDump into the empty schema schemaURL names:
+// pg_dump wrote every name qualified with releaseSchema, and psql
+// meta-commands (\restrict) that database/sql cannot run.
+func restoreDump(t *testing.T, base, schemaURL string) {
+	t.Helper()
+	u, err := url.Parse(schemaURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "dashboard.db")
-	if err := os.WriteFile(path, src, 0o600); err != nil {
+	schema := u.Query().Get("search_path")
+	raw, err := os.ReadFile(releaseDump)
+	if err != nil {
 		t.Fatal(err)
 	}
-	before := readRelease(t, releaseStore)
+	var lines []string
+	for _, l := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(l, `\`) || l == "CREATE SCHEMA "+releaseSchema+";" {
+			continue
+		}
+		lines = append(lines, strings.ReplaceAll(l, releaseSchema+".", schema+"."))
+	}
+	// A connection of its own: the dump empties its session's search_path.
+	admin, err := postgres.Open(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.DB().Exec(strings.Join(lines, "\n")); err != nil {
+		t.Fatalf("restore %s: %v", releaseDump, err)
+	}
+}
+
+// checkUpgrade migrates the store at dbURL and compares it with before,
+// the release's rows read from it beforehand.
+func checkUpgrade(t *testing.T, dbURL string, before oldRows) {
 	if len(before.figures) < 400 || len(before.batches) != 3 || len(before.users) != 3 || len(before.runs) != 1 {
 		t.Fatalf("the release store is not the one described in SOURCES.md: %d figures, %d batches, %d users, %d runs",
 			len(before.figures), len(before.batches), len(before.users), len(before.runs))
 	}
 
-	env := map[string]string{"DATABASE_URL": "sqlite:" + path}
+	env := map[string]string{"DATABASE_URL": dbURL}
 	code, out, errs := runCLI(t, env, "migrate")
 	if code != 0 {
 		t.Fatalf("migrate: exit %d\n%s\n%s", code, out, errs)
@@ -125,7 +192,7 @@ func TestUpgradeFromPreviousRelease(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	st, err := sqlite.Open(path)
+	st, err := store.Open(dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
