@@ -170,6 +170,15 @@ func TestMissingIsShownAsMissingNeverZero(t *testing.T) {
 			t.Errorf("%s: with no figure the page must say so and offer no permalink or download", p)
 		}
 	}
+	// Nor does it show a year it does not have (as 0) or a table without rows.
+	_, body = get(t, inst.URL+"/karta?indikator=industrial_jobs")
+	if h1 := regexp.MustCompile(`<h1>(.*?)</h1>`).FindStringSubmatch(body); h1 == nil || strings.HasSuffix(h1[1], " 0") || strings.Contains(body, `name="ar"`) {
+		t.Errorf("/karta without figures: heading %q, a year picker %v", h1, strings.Contains(body, `name="ar"`))
+	}
+	_, body = get(t, inst.URL+"/trend?indikator=industrial_jobs&kommun=1060")
+	if strings.Contains(body, `aria-label="Trend, tabell"`) || strings.Contains(body, "tabellen nedan") {
+		t.Error("/trend without figures: an empty table, or a notice pointing at one")
+	}
 	// With some figures missing, the chart draws gaps, not zeros: index
 	// to 2015, which only four members have.
 	_, body = get(t, inst.URL+"/jamfor?indikator=population&ar=2023&matt=index&bas=2015")
