@@ -371,6 +371,29 @@ func TestWideRegionColumnFromTheData(t *testing.T) {
 	}
 }
 
+// checkPerIndicator compares a read's observations, counted per
+// indicator, with want (nil: none), and its rejects with one in column
+// reject ("": none).
+func checkPerIndicator(t *testing.T, res Result, want map[string]int, reject string) {
+	t.Helper()
+	got := map[string]int{}
+	for _, o := range res.Observations {
+		got[o.Indicator]++
+	}
+	if len(got) == 0 {
+		got = nil
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("observations per indicator %v, want %v (rejects %+v, sheets %+v)", got, want, res.Rejects, res.Sheets)
+	}
+	switch {
+	case reject == "" && len(res.Rejects) != 0:
+		t.Errorf("rejects %+v, want none", res.Rejects)
+	case reject != "" && (len(res.Rejects) != 1 || res.Rejects[0].Column != reject):
+		t.Errorf("rejects %+v, want one in column %s", res.Rejects, reject)
+	}
+}
+
 // pickRegionColumn settles an untitled municipality column on the first
 // data row (docs/testing.md, mutation testing, fifth run): the leftmost
 // region, else the leftmost filled cell; a column of indicator labels left
@@ -395,25 +418,12 @@ func TestWideRegionColumnPickedFromTheFirstRow(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res := mustRead(t, buildXLSX(t, sheetSpec{tt.sheet, tt.rows}), testOptions(t))
-			got := map[string]int{}
 			for _, o := range res.Observations {
 				if o.Municipality != "1060" {
 					t.Errorf("observation for %s", o.Municipality)
 				}
-				got[o.Indicator]++
 			}
-			if len(got) == 0 {
-				got = nil
-			}
-			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Errorf("observations per indicator %v, want %v (rejects %+v, sheets %+v)", got, tt.want, res.Rejects, res.Sheets)
-			}
-			switch {
-			case tt.reject == "" && len(res.Rejects) != 0:
-				t.Errorf("rejects %+v, want none", res.Rejects)
-			case tt.reject != "" && (len(res.Rejects) != 1 || res.Rejects[0].Column != tt.reject):
-				t.Errorf("rejects %+v, want one in column %s", res.Rejects, tt.reject)
-			}
+			checkPerIndicator(t, res, tt.want, tt.reject)
 		})
 	}
 }
@@ -475,27 +485,12 @@ func TestSheetHeaderEdges(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res := mustRead(t, buildXLSX(t, sheetSpec{tt.sheet, tt.rows}), testOptions(t))
-			got := map[string]int{}
-			for _, o := range res.Observations {
-				got[o.Indicator]++
-			}
-			if len(got) == 0 {
-				got = nil
-			}
-			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Errorf("observations per indicator %v, want %v (rejects %+v, sheets %+v)", got, tt.want, res.Rejects, res.Sheets)
-			}
+			checkPerIndicator(t, res, tt.want, tt.reject)
 			if len(res.Sheets) != 1 {
 				t.Fatalf("sheets %+v", res.Sheets)
 			}
 			if note := res.Sheets[0].Note; (tt.note == "") != (note == "") || !strings.Contains(note, tt.note) {
 				t.Errorf("note %q, want one with %q", note, tt.note)
-			}
-			switch {
-			case tt.reject == "" && len(res.Rejects) != 0:
-				t.Errorf("rejects %+v, want none", res.Rejects)
-			case tt.reject != "" && (len(res.Rejects) != 1 || res.Rejects[0].Column != tt.reject):
-				t.Errorf("rejects %+v, want one in column %s", res.Rejects, tt.reject)
 			}
 		})
 	}

@@ -28,19 +28,26 @@ func members(t *testing.T) []domain.Region {
 	return out
 }
 
-func TestTemplate(t *testing.T) {
-	opts := testOptions(t)
-	cat := testCatalogue()
+// openTemplate writes the template for the test catalogue and the members
+// and opens it again; it returns the file and its bytes.
+func openTemplate(t *testing.T, cat *domain.Catalogue) (*excelize.File, []byte) {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteTemplate(&buf, members(t), cat); err != nil {
 		t.Fatal(err)
 	}
-
 	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = f.Close() }()
+	t.Cleanup(func() { _ = f.Close() })
+	return f, buf.Bytes()
+}
+
+func TestTemplate(t *testing.T) {
+	opts := testOptions(t)
+	cat := testCatalogue()
+	f, template := openTemplate(t, cat)
 	if got := fmt.Sprint(f.GetSheetList()); got != "[Instruktioner Data Medlemmar Indikatorer]" {
 		t.Errorf("sheets = %s", got)
 	}
@@ -79,7 +86,7 @@ func TestTemplate(t *testing.T) {
 	}
 
 	// The empty template reads as nothing at all.
-	res := mustRead(t, buf.Bytes(), opts)
+	res := mustRead(t, template, opts)
 	if len(res.Observations) != 0 || len(res.Rejects) != 0 {
 		t.Fatalf("empty template: %d obs, rejects %+v", len(res.Observations), res.Rejects)
 	}
