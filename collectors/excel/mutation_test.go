@@ -473,6 +473,8 @@ func TestSheetHeaderEdges(t *testing.T) {
 			[][]any{{nil, "2023", "13000"}, {nil, "2023", "2024"}, {"Olofström", v23, v24}}, map[string]int{"population": 2}, "", ""},
 		{"of two name titles the first is the column", "Folkmängd", [][]any{{"kommun", "namn", "2023", "2024"}, {"Olofström", "Atlantis", v23, v24}},
 			map[string]int{"population": 2}, "", ""},
+		{"of two code titles the first is the column", "Folkmängd", [][]any{{"kommunkod", "kod", "2023", "2024"}, {"1060", "9999", v23, v24}},
+			map[string]int{"population": 2}, "", ""},
 		{"of two indicator titles the first is the column", "Data",
 			[][]any{{"indikator", "mått", "kommun", "2023", "2024"}, {"population", "employed_day", "Olofström", v23, v24}},
 			map[string]int{"population": 2}, "", ""},
@@ -567,4 +569,18 @@ func TestODSMimetypeOfExactly128Bytes(t *testing.T) {
 	mime = append(mime, bytes.Repeat([]byte(" "), 128-len(mime))...)
 	res, err := Read(bytes.NewReader(buildZip(t, zipPart{name: "mimetype", data: mime}, zipPart{name: "content.xml", data: []byte("<x/>")})), testOptions(t))
 	wantInvalid(t, res, err, "OpenDocument-filer (.ods) stöds inte")
+}
+
+// With an indicator chosen, only the year columns the content row gives
+// to that indicator are read (docs/testing.md, mutation testing, sixth
+// run).
+func TestContentRowWithAChosenIndicator(t *testing.T) {
+	opts := testOptions(t)
+	opts.Indicator = "employed_day"
+	res := mustRead(t, buildXLSX(t, sheetSpec{"Data", [][]any{
+		{nil, "Folkmängd", nil, "Förvärvsarbetande dagbefolkning", nil},
+		{nil, "2023", "2024", "2023", "2024"},
+		{"Olofström", fig(t, "1060", 2023), fig(t, "1060", 2024), 5000, 5001},
+	}}), opts)
+	checkPerIndicator(t, res, map[string]int{"employed_day": 2}, "")
 }
