@@ -584,3 +584,27 @@ func TestContentRowWithAChosenIndicator(t *testing.T) {
 	}}), opts)
 	checkPerIndicator(t, res, map[string]int{"employed_day": 2}, "")
 }
+
+// An empty indicator cell takes the sheet's indicator: the one chosen for
+// the import, else the one the sheet names (a case clause gremlins cannot
+// mutate, applied by hand: docs/testing.md, mutation testing).
+func TestEmptyIndicatorCellTakesTheSheets(t *testing.T) {
+	v := fig(t, "1060", 2024)
+	rows := func() [][]any {
+		return [][]any{{"kommun", "år", "indikator", "värde"}, {"Olofström", 2024, nil, v}, {"Olofström", 2023, "population", fig(t, "1060", 2023)}}
+	}
+	chosen := testOptions(t)
+	chosen.Indicator = "population"
+	for _, tt := range []struct {
+		name, sheet string
+		opts        Options
+	}{
+		{"named by the sheet", "Folkmängd", testOptions(t)},
+		{"chosen for the import", "Data", chosen},
+	} {
+		res := mustRead(t, buildXLSX(t, sheetSpec{tt.sheet, rows()}), tt.opts)
+		if len(res.Rejects) != 0 || len(res.Observations) != 2 {
+			t.Errorf("%s: observations %+v, rejects %+v", tt.name, res.Observations, res.Rejects)
+		}
+	}
+}
