@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/svenskaindustrikommuner/dashboard/collectors/excel"
 	"github.com/svenskaindustrikommuner/dashboard/config"
+	"github.com/svenskaindustrikommuner/dashboard/internal/domain"
 )
 
 // uploadRows × 4 columns is the 1,000,000-cell workbook of the target.
@@ -99,10 +101,12 @@ func runUpload(ctx context.Context, o options, out io.Writer) error {
 }
 
 // writeWorkbook writes the long layout (kommun, år, indikator, värde) with
-// unique keys over the 312 regions, the catalogue's indicators and the
-// years 1900–2100, as the excel package's own benchmark does. The values
-// are synthetic: the workbook is read and thrown away, never stored.
-func writeWorkbook(cfg *config.Config, path string) error {
+// rows unique keys over the 312 regions, the catalogue's indicators and the
+// years 1900–2100, every indicator in turn so that any number of rows
+// covers them all. The values are synthetic but inside each indicator's
+// plausible range, so that the reader's whole path (and no reject) is
+// measured; the workbook is read and thrown away, never stored.
+func writeWorkbook(cfg *config.Config, path string, rows int) error {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
 	sw, err := f.NewStreamWriter("Sheet1")
@@ -114,27 +118,46 @@ func writeWorkbook(cfg *config.Config, path string) error {
 	}
 	i := 0
 fill:
-	for _, ind := range cfg.Indicators {
-		for y := 1900; y <= 2100; y++ {
-			for _, r := range cfg.Regions {
-				if i == uploadRows {
+	for y := 1900; y <= 2100; y++ {
+		for _, r := range cfg.Regions {
+			for _, ind := range cfg.Indicators {
+				if i == rows {
 					break fill
 				}
 				cell, _ := excelize.CoordinatesToCellName(1, i+2)
-				if err := sw.SetRow(cell, []any{r.Code, y, ind.ID, float64(1000 + i%90000)}); err != nil {
+				if err := sw.SetRow(cell, []any{r.Code, y, ind.ID, plausibleValue(ind, i)}); err != nil {
 					return err
 				}
 				i++
 			}
 		}
 	}
-	if i != uploadRows {
+	if i != rows {
 		return fmt.Errorf("only %d unique keys", i)
 	}
 	if err := sw.Flush(); err != nil {
 		return err
 	}
 	return f.SaveAs(path)
+}
+
+// plausibleValue is the i-th synthetic figure for ind: one of a thousand
+// steps across its plausible range (at most 100,000 wide, from 0 when it
+// has no minimum), whole when the indicator counts whole units.
+func plausibleValue(ind domain.Indicator, i int) float64 {
+	lo, hi := 0.0, 100_000.0
+	if p := ind.Plausible.Min; p != nil {
+		lo = *p
+	}
+	if p := ind.Plausible.Max; p != nil {
+		hi = *p
+	}
+	hi = min(hi, lo+100_000)
+	v := lo + float64(i%1000)/1000*(hi-lo)
+	if ind.Plausible.Integer {
+		v = math.Ceil(v)
+	}
+	return v
 }
 
 // runUploadRead is the child process: read the file once with one reader
@@ -204,7 +227,7 @@ func benchWorkbook(prefix string) (path string, cleanup func(), err error) {
 	}
 	cleanup = func() { _ = os.RemoveAll(dir) }
 	path = filepath.Join(dir, "bench.xlsx")
-	if err := writeWorkbook(cfg, path); err != nil {
+	if err := writeWorkbook(cfg, path, uploadRows); err != nil {
 		cleanup()
 		return "", nil, err
 	}
