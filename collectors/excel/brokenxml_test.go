@@ -59,3 +59,32 @@ func TestBrokenSheetXMLIsRefused(t *testing.T) {
 		}
 	})
 }
+
+// excelize merges a row numbered at or below the row before it into that
+// row, so its figures were lost without a word (a formula without a result
+// in it was not even rejected). Such a sheet is refused now, like a broken
+// one: Excel and the other writers number rows in ascending order.
+func TestRowsOutOfOrderAreRefused(t *testing.T) {
+	head := `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>Kommun</t></is></c><c r="B1" t="inlineStr"><is><t>År</t></is></c><c r="C1" t="inlineStr"><is><t>Folkmängd</t></is></c></row>`
+	row := func(r, code, v string) string {
+		return `<row r="` + r + `"><c r="A` + r + `" t="inlineStr"><is><t>` + code + `</t></is></c><c r="B` + r + `"><v>2023</v></c><c r="C` + r + `"><v>` + v + `</v></c></row>`
+	}
+	for _, tt := range []struct {
+		name, rows, want string
+	}{
+		{"a row numbered below the one before", row("3", "1060", "13061") + row("2", "0481", "12106"), "Bladet 'Data' har rader i fel ordning efter rad 3"},
+		{"a row number given twice", row("2", "1060", "13061") + row("2", "0481", "12106"), "Bladet 'Data' har rader i fel ordning efter rad 2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Read(bytes.NewReader(buildZip(t, workbookParts([]byte(head+tt.rows+`</sheetData></worksheet>`), 0)...)), testOptions(t))
+			wantInvalid(t, res, err, tt.want)
+		})
+	}
+	t.Run("ascending with gaps is read", func(t *testing.T) {
+		res := mustRead(t, buildZip(t, workbookParts([]byte(head+row("2", "1060", "13061")+row("7", "0481", "12106")+`</sheetData></worksheet>`), 0)...), testOptions(t))
+		if len(res.Observations) != 2 || len(res.Rejects) != 0 {
+			t.Errorf("observations %+v, rejects %+v", res.Observations, res.Rejects)
+		}
+	})
+}

@@ -25,17 +25,22 @@ func (e *sheetXMLError) Error() string {
 
 func (e *sheetXMLError) Unwrap() error { return e.err }
 
-// checkSheetXML reads a worksheet part to its end before excelize's row
-// iterator does. That iterator drops the XML decoder's error and reports
-// the end of the sheet instead, so a sheet whose XML breaks after some rows
+// checkSheetXML reads a worksheet part to its end beside excelize's row
+// iterator. That iterator drops the XML decoder's error and reports the
+// end of the sheet instead, so a sheet whose XML breaks after some rows
 // (an undefined entity, a truncated part, a DOCTYPE) would import those rows
-// and lose the rest without a word. A part is accepted only when it is
-// well-formed to its last byte, its elements nest, a worksheet closes its sheetData, and
-// it has no DOCTYPE (OOXML never has one; it is how entity tricks start).
+// and lose the rest without a word; and it merges a row numbered below the
+// one before into that one, losing it as silently. A part is accepted only
+// when it is well-formed to its last byte, its elements nest, its rows come
+// in ascending order, a worksheet closes its sheetData, and it has no
+// DOCTYPE (OOXML never has one; it is how entity tricks start).
 //
 // On the way it notes the formula cells (formulaCells): excelize gives a
 // formula's last result as Excel stored it, or nothing when none is stored.
-func checkSheetXML(parts xlsxParts, part string) (formulaCells, error) {
+// publish, when not nil, is told each row's formula cells as the row closes,
+// in ascending row order (nil for a row without formulas); when it answers
+// false the check stops with errCheckStopped.
+func checkSheetXML(parts xlsxParts, part string, publish func(row int, cols map[int]bool) bool) (formulaCells, error) {
 	dec, closer, ok, err := parts.decoder(part)
 	if err != nil {
 		return nil, &sheetXMLError{err: err}
@@ -44,7 +49,7 @@ func checkSheetXML(parts xlsxParts, part string) (formulaCells, error) {
 		return nil, &sheetXMLError{err: fmt.Errorf("worksheet part %q missing", part)}
 	}
 	defer func() { _ = closer.Close() }()
-	var sc sheetScan
+	sc := sheetScan{publish: publish}
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
@@ -63,6 +68,13 @@ func checkSheetXML(parts xlsxParts, part string) (formulaCells, error) {
 	return sc.formulas, nil
 }
 
+var (
+	// errRowOrder is a row numbered at or below the row before it.
+	errRowOrder = errors.New("row out of order")
+	// errCheckStopped ends a check whose sheet has failed anyway.
+	errCheckStopped = errors.New("check stopped")
+)
+
 // sheetScan is checkSheetXML's state while it walks a worksheet's tokens.
 type sheetScan struct {
 	open      []xml.Name
@@ -74,6 +86,7 @@ type sheetScan struct {
 	cell      formulaCell // the cell being read
 	cellCol   int         // its column, 0-based
 	inValue   bool
+	publish   func(row int, cols map[int]bool) bool
 }
 
 // fault places err after the last row that closed.
@@ -86,7 +99,7 @@ func (sc *sheetScan) token(tok xml.Token) error {
 	case xml.Directive:
 		return errors.New("DOCTYPE or other directive in a worksheet")
 	case xml.StartElement:
-		sc.start(t)
+		return sc.start(t)
 	case xml.CharData:
 		if sc.inValue && len(bytes.TrimSpace(t)) > 0 {
 			sc.cell.value = true
@@ -97,7 +110,7 @@ func (sc *sheetScan) token(tok xml.Token) error {
 	return nil
 }
 
-func (sc *sheetScan) start(t xml.StartElement) {
+func (sc *sheetScan) start(t xml.StartElement) error {
 	if sc.root == "" {
 		sc.root = t.Name.Local
 	}
@@ -109,6 +122,9 @@ func (sc *sheetScan) start(t xml.StartElement) {
 			if n, err := strconv.Atoi(r); err == nil {
 				sc.rowNum = n
 			}
+		}
+		if sc.rowNum <= sc.lastRow {
+			return fmt.Errorf("row %d after row %d: %w", sc.rowNum, sc.lastRow, errRowOrder)
 		}
 		sc.cellCol = -1
 	case "c":
@@ -124,6 +140,7 @@ func (sc *sheetScan) start(t xml.StartElement) {
 	case "v":
 		sc.inValue = true
 	}
+	return nil
 }
 
 func (sc *sheetScan) end(t xml.EndElement) error {
@@ -140,6 +157,9 @@ func (sc *sheetScan) end(t xml.EndElement) error {
 		}
 	case "row":
 		sc.lastRow = sc.rowNum
+		if sc.publish != nil && !sc.publish(sc.rowNum, sc.formulas[sc.rowNum]) {
+			return errCheckStopped
+		}
 	case "sheetData":
 		sc.sheetData = true
 	}
@@ -181,6 +201,10 @@ func (f formulaCells) add(row, col int, value bool) formulaCells {
 // brokenSheet is the refusal for a sheet that could not be read to its end.
 func brokenSheet(name string, err error) error {
 	var se *sheetXMLError
+	if errors.As(err, &se) && errors.Is(err, errRowOrder) {
+		return invalid(fmt.Sprintf("Bladet '%s' har rader i fel ordning efter rad %d (radnumren i filen går bakåt) och kunde inte läsas säkert. Inget har importerats. Öppna filen i Excel och spara den igen", short(name), se.afterRow),
+			fmt.Errorf("sheet %q: %w", name, err))
+	}
 	if errors.As(err, &se) && se.afterRow > 0 {
 		return invalid(fmt.Sprintf("Bladet '%s' är skadat efter rad %d och kunde inte läsas till slut. Inget har importerats. Öppna filen i Excel och spara den igen", short(name), se.afterRow),
 			fmt.Errorf("sheet %q: %w", name, err))

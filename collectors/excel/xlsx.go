@@ -105,10 +105,25 @@ func readSheet(f *excelize.File, name string, b *builder, fmts workbookFormats) 
 	if !ok {
 		return brokenSheet(name, fmt.Errorf("no worksheet part"))
 	}
-	formulas, err := checkSheetXML(fmts.parts, part)
-	if err != nil {
+	check := startSheetCheck(fmts.parts, part)
+	if err := readRows(f, name, p, b, fmts, check); err != nil {
+		check.stop()
+		// A broken part explains whatever went wrong while reading it.
+		if cerr := check.wait(); cerr != nil && !errors.Is(cerr, errCheckStopped) {
+			return brokenSheet(name, cerr)
+		}
+		return err
+	}
+	if err := check.wait(); err != nil {
 		return brokenSheet(name, err)
 	}
+	p.finish()
+	return nil
+}
+
+// readRows feeds excelize's rows of the sheet to p, with each row's formula
+// cells from the check running beside it.
+func readRows(f *excelize.File, name string, p *sheetParser, b *builder, fmts workbookFormats, check *sheetCheck) error {
 	rows, err := f.Rows(name)
 	if err != nil {
 		return invalid(fmt.Sprintf("Bladet '%s' är skadat och kunde inte läsas", short(name)), fmt.Errorf("sheet %q: %w", name, err))
@@ -140,7 +155,11 @@ func readSheet(f *excelize.File, name string, b *builder, fmts workbookFormats) 
 					fmt.Errorf("sheet %q formats: %w", name, err))
 			}
 		}
-		p.formulas = formulas[n]
+		formulas, ok := check.row(n)
+		if !ok {
+			return errCheckStopped // the check failed before this row: its error is the answer
+		}
+		p.formulas = formulas
 		if err := p.row(n, cells); err != nil {
 			return err
 		}
@@ -154,7 +173,6 @@ func readSheet(f *excelize.File, name string, b *builder, fmts workbookFormats) 
 				fmt.Errorf("sheet %q formats: %w", name, err))
 		}
 	}
-	p.finish()
 	return nil
 }
 
