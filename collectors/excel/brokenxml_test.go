@@ -40,6 +40,7 @@ func TestBrokenSheetXMLIsRefused(t *testing.T) {
 	}{
 		{"undefined entity", breakAfter2(`<row r="4"><c r="A4" t="inlineStr"><is><t>&bogus;</t></is></c></row>`), "Bladet 'Data' är skadat efter rad 3"},
 		{"truncated part", good[:bytes.Index(good, []byte(`<row r="4">`))+20], "Bladet 'Data' är skadat efter rad 3"},
+		{"part ends after a row", good[:bytes.Index(good, []byte(`<row r="4">`))], "Bladet 'Data' är skadat efter rad 3"},
 		{"doctype", breakAfter2(`<!DOCTYPE x [<!ENTITY a "b">]>`), "Bladet 'Data' är skadat efter rad 3"},
 		{"doctype at the top", append([]byte(`<?xml version="1.0"?><!DOCTYPE worksheet>`), good[bytes.Index(good, []byte("<worksheet")):]...), "Bladet 'Data' är skadat"},
 		{"unclosed sheetData", longSheetXML(rows, `</worksheet>`), "Bladet 'Data' är skadat"},

@@ -68,18 +68,16 @@ func (c *sheetCheck) publish(row int, cols map[int]bool) bool {
 }
 
 // row waits until the check has passed row n (or ended) and returns the
-// row's formula cells; ok is false when the check ended with an error
-// before row n.
-func (c *sheetCheck) row(n int) (cols map[int]bool, ok bool) {
+// row's formula cells. When the check has failed, the rows read after the
+// break are thrown away with the sheet (wait reports the failure), so the
+// loop may go on without them.
+func (c *sheetCheck) row(n int) map[int]bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for c.through < n && !c.done {
 		c.moved.Wait()
 	}
-	if c.through < n && c.err != nil {
-		return nil, false
-	}
-	return c.formulas[n], true
+	return c.formulas[n]
 }
 
 // wait returns the check's verdict once it has read the whole part.

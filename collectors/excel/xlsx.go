@@ -155,11 +155,7 @@ func readRows(f *excelize.File, name string, p *sheetParser, b *builder, fmts wo
 					fmt.Errorf("sheet %q formats: %w", name, err))
 			}
 		}
-		formulas, ok := check.row(n)
-		if !ok {
-			return errCheckStopped // the check failed before this row: its error is the answer
-		}
-		p.formulas = formulas
+		p.formulas = check.row(n)
 		if err := p.row(n, cells); err != nil {
 			return err
 		}
