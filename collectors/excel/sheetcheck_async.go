@@ -3,6 +3,7 @@ package excel
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 )
 
@@ -14,7 +15,7 @@ import (
 // and asks for its verdict before the sheet counts as read.
 type sheetCheck struct {
 	mu    sync.Mutex
-	moved *sync.Cond // through, done or stopped changed
+	moved *sync.Cond // through or done changed
 	// formulas holds the published rows' formula cells; through is the
 	// highest row published.
 	formulas formulaCells
@@ -60,7 +61,10 @@ func (c *sheetCheck) publish(row int, cols map[int]bool) bool {
 		if c.formulas == nil {
 			c.formulas = formulaCells{}
 		}
-		c.formulas[row] = cols
+		// A copy: the row loop reads it while the check goes on, and a
+		// hostile part can put a formula cell after its row has closed
+		// (a c element outside any row), which the check adds to that row.
+		c.formulas[row] = maps.Clone(cols)
 	}
 	c.through = row
 	c.moved.Broadcast()

@@ -2,7 +2,9 @@ package excel
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -55,4 +57,35 @@ func TestSheetScanPositions(t *testing.T) {
 		res, err := Read(bytes.NewReader(buildZip(t, workbookParts([]byte(sheet), 0)...)), testOptions(t))
 		wantInvalid(t, res, err, "Bladet 'Data' är skadat och kunde inte läsas")
 	})
+}
+
+// A formula cell outside any row (not valid OOXML, but a hostile part can
+// hold one) is noted by the check for the row before it, after that row has
+// been handed to the row loop on its own goroutine. The loop gets a copy,
+// so the check's later writes never reach a map the loop reads
+// (docs/benchmarks.md §3 moved the check beside the read).
+func TestFormulaCellOutsideARow(t *testing.T) {
+	c := &sheetCheck{}
+	c.moved = sync.NewCond(&c.mu)
+	cols := map[int]bool{2: true}
+	if !c.publish(2, cols) {
+		t.Fatal("publish refused")
+	}
+	cols[3] = false // what the check does with a stray formula cell after row 2
+	if got := c.row(2); len(got) != 1 || !got[2] {
+		t.Errorf("row 2's formula cells changed after they were handed over: %v", got)
+	}
+
+	const head = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`
+	var b strings.Builder
+	b.WriteString(head + `<row r="1"><c r="A1" t="inlineStr"><is><t>Kommun</t></is></c><c r="B1" t="inlineStr"><is><t>År</t></is></c><c r="C1" t="inlineStr"><is><t>Folkmängd</t></is></c></row>`)
+	b.WriteString(`<row r="2"><c r="A2" t="inlineStr"><is><t>1060</t></is></c><c r="B2"><v>2023</v></c><c r="C2"><f>1+1</f><v>2</v></c></row>`)
+	for i := range 2000 {
+		fmt.Fprintf(&b, `<c r="D%d"><f>1+1</f></c>`, i+3)
+	}
+	b.WriteString(`</sheetData></worksheet>`)
+	res, err := Read(bytes.NewReader(buildZip(t, workbookParts([]byte(b.String()), 0)...)), testOptions(t))
+	if err != nil || len(res.Observations) != 1 {
+		t.Fatalf("observations %+v, rejects %+v, %v", res.Observations, res.Rejects, err)
+	}
 }
