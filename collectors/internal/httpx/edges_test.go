@@ -160,6 +160,26 @@ func TestErrorBodySnippet(t *testing.T) {
 	}
 }
 
+// A character that straddles the 200-byte cut is left out whole, so the
+// snippet stays valid text (docs/testing.md, mutation testing).
+func TestErrorBodySnippetCutsWholeCharacters(t *testing.T) {
+	body := strings.Repeat("a", 199) + "ööö"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(400)
+		_, _ = w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	c := &httpx.Client{HTTP: srv.Client(), Clock: clocktest.NewFakeClock(t0)}
+	_, err := c.Do(context.Background(), httpx.Request{URL: srv.URL}, nil)
+	var se *httpx.StatusError
+	if !errors.As(err, &se) {
+		t.Fatalf("err %v", err)
+	}
+	if want := strings.Repeat("a", 199) + "…"; se.Body != want {
+		t.Errorf("snippet %q, want %q", se.Body, want)
+	}
+}
+
 // Either half of the limit at zero means no limit.
 func TestLimiterZeroMeansNoLimit(t *testing.T) {
 	for _, l := range []struct {
