@@ -133,14 +133,20 @@ func compareBar(r report.RankRow) charts.Bar {
 	return charts.Bar{Label: r.Name, Value: r.Value, Member: r.InGroup, Selected: r.Selected}
 }
 
-// chartRefs are the reference lines drawn. County and riket totals dwarf
-// a municipality's count: they are drawn only for comparable measures
-// (rates, per 1,000, shares, change, index); the table always has them.
+// refOnChart says whether a reference is drawn in a chart of measure m.
+// County and riket totals dwarf a municipality's count, and on a shared
+// axis its bar or line would lie flat: they are drawn only for comparable
+// measures (rates, per 1,000, shares, change, index); the group's median
+// and mean always; the tables always have them all.
+func refOnChart(m derive.Measure, ind domain.Indicator, k domain.RefKind) bool {
+	return k.Aggregate() || m != derive.MeasureAbsolute || ind.Rate
+}
+
+// chartRefs are the reference lines drawn (refOnChart).
 func chartRefs(v *report.CompareView) []charts.RefLine {
-	comparable := v.Measure != derive.MeasureAbsolute || v.Indicator.Rate
 	var refs []charts.RefLine
 	for _, r := range v.Refs {
-		if r.Kind.Aggregate() || comparable {
+		if refOnChart(v.Measure, v.Indicator, r.Kind) {
 			label := shortRef(r)
 			if r.Partial {
 				label += " (" + r.Note + ")"

@@ -16,18 +16,21 @@ import (
 // Trend (/trend): one indicator over the years for chosen municipalities.
 
 type trendContent struct {
-	V          *report.TrendView
-	Chart      *chartEmbed
-	HasData    bool
-	Indicators []option
-	Genders    []option // nil: the indicator has no gender split
-	Measures   []option
-	Kommuner   []optionGroup // members, then each county: checkboxes
-	Highlight  []option      // the chosen municipalities, one to emphasise
-	Codes      string
-	Groups     []option
-	Links      links
-	Max        int
+	V       *report.TrendView
+	Chart   *chartEmbed
+	HasData bool
+	// RefsInTableOnly: county and riket are left out of the chart (their
+	// totals would flatten the municipalities' lines), not of the table.
+	RefsInTableOnly bool
+	Indicators      []option
+	Genders         []option // nil: the indicator has no gender split
+	Measures        []option
+	Kommuner        []optionGroup // members, then each county: checkboxes
+	Highlight       []option      // the chosen municipalities, one to emphasise
+	Codes           string
+	Groups          []option
+	Links           links
+	Max             int
 }
 
 func (s *Server) trendPage(c *fiber.Ctx) error {
@@ -70,7 +73,12 @@ func (s *Server) trendHTML(c *fiber.Ctx, v *report.TrendView, highlight string) 
 	for _, ts := range v.Series {
 		lines = append(lines, charts.Line{Name: ts.Name, Values: ts.Values, Emphasis: ts.Code == highlight && len(v.Series) > 1})
 	}
+	refsLeftOut := false
 	for _, ts := range v.Refs {
+		if !refOnChart(v.Params.Measure, v.Indicator, ts.Kind) {
+			refsLeftOut = true
+			continue
+		}
 		lines = append(lines, charts.Line{Name: ts.Name, Values: ts.Values, Kind: ts.Kind, Hollow: ts.Partial()})
 	}
 	sub := v.Unit
@@ -87,10 +95,11 @@ func (s *Server) trendHTML(c *fiber.Ctx, v *report.TrendView, highlight string) 
 	codes := strings.Join(v.Params.Codes, ",")
 	content := trendContent{
 		V: v, Chart: chart, Codes: codes, Max: report.MaxTrendLines, HasData: anyLine(v.Series), Genders: s.genderOptions(v.Indicator),
-		Indicators: s.indicatorOptions(v.Params.Indicator, nil),
-		Measures:   measureOptions(trendMeasures(v.Indicator), v.Params.Measure),
-		Groups:     groupOptions(v.Group),
-		Links:      viewParams{Indicator: v.Params.Indicator, Kommun: codes, Measure: v.Params.Measure, Base: v.Params.Base, Group: v.Group.Key, Highlight: nonFirst(highlight, v.Params.Codes)}.links("/trend"),
+		RefsInTableOnly: refsLeftOut,
+		Indicators:      s.indicatorOptions(v.Params.Indicator, nil),
+		Measures:        measureOptions(trendMeasures(v.Indicator), v.Params.Measure),
+		Groups:          groupOptions(v.Group),
+		Links:           viewParams{Indicator: v.Params.Indicator, Kommun: codes, Measure: v.Params.Measure, Base: v.Params.Base, Group: v.Group.Key, Highlight: nonFirst(highlight, v.Params.Codes)}.links("/trend"),
 	}
 	kommuner := s.municipalityOptions("", false)
 	for i := range kommuner {

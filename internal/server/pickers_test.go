@@ -163,3 +163,43 @@ func TestTrendCheckboxes(t *testing.T) {
 		t.Error("the default emphasis put markera in the permalink")
 	}
 }
+
+// County and riket totals would flatten the municipalities' lines of a
+// count: in antal they are in the table only (as on Jämför), with a note;
+// in index they are drawn too.
+func TestTrendChartLeavesOutTotalsOfCounts(t *testing.T) {
+	inst := servertest.Start(t, servertest.Options{})
+	for _, tt := range []struct {
+		query     string
+		wantRiket bool
+	}{
+		{"indikator=population&kommun=1060&matt=absolut", false},
+		{"indikator=population&kommun=1060&matt=index&bas=2020", true},
+	} {
+		_, body := get(t, inst.URL+"/trend?"+tt.query)
+		opt := body[strings.Index(body, `id="trend-opt">`)+len(`id="trend-opt">`):]
+		opt = opt[:strings.Index(opt, "</script>")]
+		var option struct {
+			Series []struct {
+				Name string `json:"name"`
+			} `json:"series"`
+		}
+		if err := json.Unmarshal([]byte(opt), &option); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, s := range option.Series {
+			names = append(names, s.Name)
+		}
+		drawn := slices.Contains(names, "Riket")
+		if drawn != tt.wantRiket || !slices.Contains(names, "Olofström") || !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, "median") }) {
+			t.Errorf("%s: chart lines %q, Riket drawn %v, want %v (and Olofström and the median always)", tt.query, names, drawn, tt.wantRiket)
+		}
+		if !strings.Contains(body, `<th scope="col" class="num ref">Riket</th>`) {
+			t.Errorf("%s: the table lacks Riket", tt.query)
+		}
+		if note := strings.Contains(body, "visas län och riket bara i tabellen"); note == tt.wantRiket {
+			t.Errorf("%s: note shown %v", tt.query, note)
+		}
+	}
+}
